@@ -1,0 +1,13 @@
+"""Pu, Lian & Chen, "Is Softmax Loss All You Need? A Principled Analysis of Softmax-family Loss"."""
+
+from verifiers import Source
+
+SOURCE = Source(
+    id="pu2026",
+    title="Is Softmax Loss All You Need? A Principled Analysis of Softmax-family Loss",
+    authors="Yuanhao Pu, Defu Lian, Enhong Chen",
+    venue="ICLR 2026 submission (desk rejected), OpenReview 7CZhN3eQwW",
+    url="https://arxiv.org/abs/2601.22745",
+    note="The paper's body is not available to us: every claim is our formalization of a sentence in the "
+         "abstract or in a structured summary of the paper; no theorem numbers are cited.",
+)

@@ -1,0 +1,47 @@
+"""Named budget profiles: how much search and sampling each check may spend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from verifiers.errors import InvalidArgument
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Effort limits of one check.
+
+    Parameters
+    ----------
+    name : str
+        Profile name, recorded in the evidence.
+    examples : int
+        Hypothesis examples per property search.
+    samples : int
+        Monte Carlo draws per estimate (an upper bound for sequential designs).
+    local_steps : int
+        Gradient steps of the local tightness search.
+    timeout : float
+        Seconds one check may run before it is stopped with an ``error``.
+    """
+
+    name: str
+    examples: int
+    samples: int
+    local_steps: int
+    timeout: float
+
+
+PROFILES: dict[str, Budget] = {
+    "quick": Budget("quick", examples=150, samples=100_000, local_steps=150, timeout=60.0),
+    "standard": Budget("standard", examples=600, samples=1_000_000, local_steps=400, timeout=300.0),
+    "thorough": Budget("thorough", examples=3000, samples=10_000_000, local_steps=1000, timeout=1200.0),
+}
+
+
+def profile(name: str) -> Budget:
+    """Look up a profile by name, with a clear error for an unknown one."""
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise InvalidArgument(f"unknown profile {name!r}; expected one of {', '.join(PROFILES)}") from None

@@ -1,0 +1,194 @@
+"""The ``claims`` command: list, check, report and scaffold claims.
+
+Exit codes of ``claims check``: 0 holds (proved/supported), 1 refuted,
+3 inconclusive (or skipped), 4 error, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+import time
+from pathlib import Path
+from typing import NoReturn
+
+from verifiers.budget import PROFILES, profile
+from verifiers.collect import Catalogue, collect
+from verifiers.errors import InvalidArgument, SuiteError
+from verifiers.model import Claim, ClaimResult
+from verifiers.params import format_value
+from verifiers.runner import parse_overrides, resolve_device, run_all, run_claim
+
+EXIT_CODES = {"proved": 0, "supported": 0, "refuted": 1, "inconclusive": 3, "skipped": 3, "error": 4}
+USAGE_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        _usage_exit(message)
+
+
+def _usage_exit(message: str) -> NoReturn:
+    print(f"claims: error: {message}", file=sys.stderr)
+    raise SystemExit(USAGE_ERROR)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``claims`` and its subcommands."""
+    parser = _Parser(prog="claims", description="Check executable claims about softmax-family losses.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    lister = sub.add_parser("list", help="list every claim")
+    lister.add_argument("--json", action="store_true", help="print JSON")
+    checker = sub.add_parser("check", help="check one claim")
+    checker.add_argument("claim_id")
+    checker.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a parameter")
+    checker.add_argument("--controls", action="store_true", help="also run the negative controls")
+    _add_run_options(checker, default_profile="quick")
+    checker.add_argument("--json", action="store_true", help="print the result as JSON")
+    reporter = sub.add_parser("report", help="check every claim and write index.html and results.json")
+    reporter.add_argument("--out", type=Path, default=Path("report"), help="output folder (default: report)")
+    reporter.add_argument("--compare", type=Path, help="an earlier results.json to compare with")
+    reporter.add_argument("--only", metavar="SUBSTRING", default="", help="only claims whose id contains this")
+    _add_run_options(reporter, default_profile="standard")
+    scaffold = sub.add_parser("new", help="scaffold a new source package with one example claim")
+    scaffold.add_argument("source", help="source id, e.g. smith2024")
+    return parser
+
+
+def _add_run_options(parser: argparse.ArgumentParser, *, default_profile: str) -> None:
+    parser.add_argument("--profile", default=default_profile, choices=list(PROFILES))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``claims`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return {"list": cmd_list, "check": cmd_check, "report": cmd_report, "new": cmd_new}[args.command](args)
+    except SuiteError as exc:
+        print(f"claims: error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Print every claim id with its title (or JSON)."""
+    catalogue = collect()
+    if args.json:
+        from verifiers.results import claim_record
+
+        print(json.dumps([claim_record(c) for c in catalogue.claims], indent=1))
+        return 0
+    width = max(len(c.id) for c in catalogue.claims)
+    for c in catalogue.claims:
+        params = " ".join(f"{k}={format_value(p.default)}" for k, p in c.params.items())
+        print(f"{c.id:<{width}}  {', '.join(c.checks) or 'skipped':<30}  {c.title}" + (f"  [{params}]" if params else ""))
+    return 0
+
+
+def find_claim(catalogue: Catalogue, claim_id: str) -> Claim:
+    """The claim with this id, or a usage error suggesting close ids."""
+    found = catalogue.get(claim_id)
+    if found is not None:
+        return found
+    ids = [c.id for c in catalogue.claims]
+    close = difflib.get_close_matches(claim_id, ids, n=3, cutoff=0.5)
+    close += [i for i in ids if claim_id and claim_id in i and i not in close][:3]
+    hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'claims list' to see every id."
+    raise InvalidArgument(f"unknown claim id {claim_id!r}.{hint}")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check one claim with optional overrides; the exit code encodes the verdict."""
+    catalogue = collect()
+    target = find_claim(catalogue, args.claim_id)
+    overrides = parse_overrides(target, args.set)
+    budget, device = profile(args.profile), resolve_device(args.device)
+    if args.controls:
+        results = run_all(target, budget=budget, seed=args.seed, device=device)
+    else:
+        results = [run_claim(target, budget=budget, seed=args.seed, device=device, overrides=overrides)]
+    if args.json:
+        print(json.dumps(results[0].to_json() if len(results) == 1 else [r.to_json() for r in results], indent=1))
+    else:
+        for r in results:
+            print(describe(r))
+    if args.controls:
+        return 0 if all(r.passed for r in results) else 1
+    return EXIT_CODES[results[0].verdict]
+
+
+def describe(result: ClaimResult) -> str:
+    """A human-readable multi-line summary of one claim run."""
+    params = " ".join(f"{k}={format_value(v)}" for k, v in result.params.items())
+    lines = [f"{result.key}: {result.verdict.upper()} (expected {result.expected}; {params or 'no parameters'}; "
+             f"{result.seconds:.2f} s)"]
+    for e in result.evidence:
+        lines.append(f"  {e.method:<10} {e.verdict:<12} {e.reason}")
+        if e.counterexample:
+            lines.append(f"  {'':<10} counterexample: {json.dumps(e.counterexample, default=str)[:300]}")
+        if e.reproduce:
+            lines.append(f"  {'':<10} reproduce: {e.reproduce}")
+    return "\n".join(lines)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Run every claim and negative control; write results.json and index.html."""
+    from reports import render
+    from verifiers import results as results_io
+
+    old = results_io.load(args.compare) if args.compare else None
+    out = _prepare_out(args.out)
+    catalogue = collect()
+    budget, device = profile(args.profile), resolve_device(args.device)
+    chosen = [c for c in catalogue.claims if args.only in c.id]
+    start = time.perf_counter()
+    runs: list[ClaimResult] = []
+    for i, c in enumerate(chosen, 1):
+        _progress(i, len(chosen), c.id)
+        runs += run_all(c, budget=budget, seed=args.seed, device=device)
+    env = results_io.environment(profile=budget.name, seed=args.seed, device=device,
+                                 wall_seconds=time.perf_counter() - start)
+    doc = results_io.document(catalogue, runs, env)
+    if old is not None:
+        doc["compared_with"] = {"path": str(args.compare), "environment": old.get("environment", {}),
+                                "results": old["results"]}
+    results_io.write(doc, out / "results.json")
+    (out / "index.html").write_text(render(doc), encoding="utf-8")
+    passed = sum(r.passed for r in runs)
+    print(f"\n{passed}/{len(runs)} runs as expected; report: {(out / 'index.html').resolve()}", file=sys.stderr)
+    return 0 if passed == len(runs) else 1
+
+
+def _prepare_out(out: Path) -> Path:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise InvalidArgument(f"cannot write the report to {out}: {exc.strerror or exc}; "
+                              "choose another folder with --out") from None
+    return out
+
+
+def _progress(i: int, total: int, label: str) -> None:
+    width = 30
+    filled = width * i // total
+    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {i}/{total} {label:<45}", end="", file=sys.stderr, flush=True)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Scaffold a source package (see ``verifiers.scaffold``)."""
+    from verifiers.scaffold import scaffold
+
+    for path in scaffold(args.source, Path.cwd()):
+        print(f"created {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,149 @@
+"""The collector: finds claims in the ``claims`` package and in entry points, and validates them."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from importlib.metadata import entry_points
+from types import ModuleType
+
+from verifiers.errors import InvalidClaim
+from verifiers.model import CHECK_MARK, METHODS, Claim, Source
+from verifiers.params import Choice, Choices, Flag, Integer, Real
+
+ENTRY_POINT_GROUP = "claims.sources"
+_ID = re.compile(r"^[a-z][a-z0-9_]*/[a-z0-9][a-z0-9-]*$")
+_PARAM_TYPES = (Real, Integer, Flag, Choice, Choices)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """All validated claims and their sources, in a stable order."""
+
+    claims: tuple[Claim, ...]
+    sources: dict[str, Source]
+
+    def get(self, claim_id: str) -> Claim | None:
+        """The claim with this id, or ``None``."""
+        return next((c for c in self.claims if c.id == claim_id), None)
+
+
+def collect(packages: Iterable[str] | None = None) -> Catalogue:
+    """Import every source package and return its validated claims.
+
+    Parameters
+    ----------
+    packages : iterable of str, optional
+        Dotted names of source packages; by default every subpackage of ``claims``
+        plus the packages named in the ``claims.sources`` entry-point group.
+
+    Raises
+    ------
+    InvalidClaim
+        If a claim is malformed or an id is declared twice.
+    """
+    names = list(packages) if packages is not None else default_packages()
+    claims: dict[str, Claim] = {}
+    sources: dict[str, Source] = {}
+    for name in names:
+        package = importlib.import_module(name)
+        source = _source_of(package)
+        sources[source.id] = source
+        for module in _modules_of(package):
+            for found in _claims_in(module, source.id):
+                if found.id in claims:
+                    raise InvalidClaim(module.__name__, found.id, "id",
+                                       f"already declared in module {claims[found.id].module}")
+                claims[found.id] = found
+    return Catalogue(tuple(sorted(claims.values(), key=lambda c: c.id)), sources)
+
+
+def default_packages() -> list[str]:
+    """Subpackages of ``claims`` plus the entry-point group ``claims.sources``."""
+    import claims
+
+    local = [f"claims.{m.name}" for m in pkgutil.iter_modules(claims.__path__) if m.ispkg]
+    external = [ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)]
+    return sorted(set(local)) + [e for e in external if e not in local]
+
+
+def _source_of(package: ModuleType) -> Source:
+    source = getattr(package, "SOURCE", None)
+    if not isinstance(source, Source):
+        raise InvalidClaim(package.__name__, "?", "SOURCE",
+                           "a source package must define SOURCE = Source(...) in its __init__.py")
+    return source
+
+
+def _modules_of(package: ModuleType) -> list[ModuleType]:
+    modules = [package]
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        modules.append(importlib.import_module(info.name))
+    return modules
+
+
+def _claims_in(module: ModuleType, source_id: str) -> list[Claim]:
+    declared = {c.id: c for c in vars(module).values() if isinstance(c, Claim)}
+    checks: dict[str, dict[str, object]] = {cid: {} for cid in declared}
+    for fn in vars(module).values():
+        mark = getattr(fn, CHECK_MARK, None)
+        if mark is None or getattr(fn, "__module__", None) != module.__name__:
+            continue
+        claim_id, method = mark
+        if claim_id not in declared:
+            raise InvalidClaim(module.__name__, claim_id, f"checks.{method}",
+                               f"check {fn.__name__} targets a claim not declared in this module")
+        if method in checks[claim_id]:
+            raise InvalidClaim(module.__name__, claim_id, f"checks.{method}", "declared twice")
+        checks[claim_id][method] = fn
+    return [validate(replace(c, module=module.__name__, checks=checks[c.id]), source_id)
+            for c in declared.values()]
+
+
+def validate(c: Claim, source_id: str) -> Claim:
+    """Return ``c`` unchanged if well formed, else raise :class:`InvalidClaim`."""
+    def fail(field: str, message: str) -> InvalidClaim:
+        return InvalidClaim(c.module, c.id, field, message)
+
+    if not isinstance(c.id, str) or not _ID.match(c.id):
+        raise fail("id", f"expected 'source/slug' in lowercase, got {c.id!r}")
+    if c.source != source_id:
+        raise fail("id", f"expected the prefix {source_id!r} of the package it is declared in")
+    for name in ("title", "statement"):
+        if not str(getattr(c, name)).strip():
+            raise fail(name, "must be a non-empty string")
+    if not (c.reference.section.strip() and c.reference.quote.strip()):
+        raise fail("reference", "expected a section and the quoted sentence it formalizes")
+    for name, param in c.params.items():
+        if not isinstance(param, _PARAM_TYPES):
+            raise fail(f"params.{name}", f"expected Real, Integer, Flag, Choice or Choices, got {param!r}")
+        if (why := param.check(param.default)) is not None:
+            raise fail(f"params.{name}.default", why)
+    bad = [m for m in c.checks if m not in METHODS]
+    if bad:
+        raise fail("checks", f"unknown method {bad[0]!r}; expected one of {', '.join(METHODS)}")
+    if c.expect == "skipped":
+        if not c.skip_reason.strip():
+            raise fail("skip_reason", "a skipped claim must say why")
+        return c
+    if not c.checks:
+        raise fail("checks", "expected at least one @check function in the module")
+    _validate_controls(c, fail)
+    return c
+
+
+def _validate_controls(c: Claim, fail) -> None:  # noqa: ANN001 - local error factory
+    if not c.negative_controls:
+        raise fail("negative_controls", "expected at least one negative control (a false variant to refute)")
+    names = [nc.name for nc in c.negative_controls]
+    if len(set(names)) != len(names) or not all(names):
+        raise fail("negative_controls", f"names must be unique and non-empty, got {names}")
+    for nc in c.negative_controls:
+        for key, value in nc.params.items():
+            if key not in c.params:
+                raise fail(f"negative_controls.{nc.name}.{key}", f"unknown parameter; expected one of {sorted(c.params)}")
+            if (why := c.params[key].check(value)) is not None:
+                raise fail(f"negative_controls.{nc.name}.{key}", why)

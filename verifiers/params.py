@@ -1,0 +1,156 @@
+"""Declared parameter domains: defaults, validation and parsing of ``--set NAME=VALUE``."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from verifiers.errors import InvalidArgument
+
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Real:
+    """A real parameter in ``[min_value, max_value]`` (open ends with ``exclude_min``/``exclude_max``)."""
+
+    default: float
+    min_value: float = -math.inf
+    max_value: float = math.inf
+    exclude_min: bool = False
+    exclude_max: bool = False
+    doc: str = ""
+
+    def parse(self, text: str) -> float:
+        """Parse a command-line value."""
+        try:
+            return float(text)
+        except ValueError:
+            raise InvalidArgument(f"expected a real number, got {text!r}") from None
+
+    def check(self, value: Any) -> str | None:
+        """Return why ``value`` is outside the domain, or ``None``."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"expected a real number, got {value!r}"
+        if not math.isfinite(value):
+            return f"expected a finite number, got {value!r}"
+        low_bad = value < self.min_value or (self.exclude_min and value == self.min_value)
+        high_bad = value > self.max_value or (self.exclude_max and value == self.max_value)
+        return f"expected a value in {self.describe()}, got {value!r}" if low_bad or high_bad else None
+
+    def describe(self) -> str:
+        """Interval notation of the domain."""
+        left = "(" if self.exclude_min or self.min_value == -math.inf else "["
+        right = ")" if self.exclude_max or self.max_value == math.inf else "]"
+        return f"{left}{self.min_value:g}, {self.max_value:g}{right}"
+
+
+@dataclass(frozen=True)
+class Integer:
+    """An integer parameter in ``[min_value, max_value]``."""
+
+    default: int
+    min_value: int = -(2**62)
+    max_value: int = 2**62
+    doc: str = ""
+
+    def parse(self, text: str) -> int:
+        """Parse a command-line value."""
+        try:
+            return int(text)
+        except ValueError:
+            raise InvalidArgument(f"expected an integer, got {text!r}") from None
+
+    def check(self, value: Any) -> str | None:
+        """Return why ``value`` is outside the domain, or ``None``."""
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"expected an integer, got {value!r}"
+        if not self.min_value <= value <= self.max_value:
+            return f"expected an integer in {self.describe()}, got {value!r}"
+        return None
+
+    def describe(self) -> str:
+        """Range notation of the domain."""
+        return f"[{self.min_value}, {self.max_value}]"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A boolean parameter (``true``/``false`` on the command line)."""
+
+    default: bool
+    doc: str = ""
+
+    def parse(self, text: str) -> bool:
+        """Parse a command-line value."""
+        low = text.strip().lower()
+        if low in _TRUE or low in _FALSE:
+            return low in _TRUE
+        raise InvalidArgument(f"expected true or false, got {text!r}")
+
+    def check(self, value: Any) -> str | None:
+        """Return why ``value`` is outside the domain, or ``None``."""
+        return None if isinstance(value, bool) else f"expected true or false, got {value!r}"
+
+    def describe(self) -> str:
+        """The two allowed values."""
+        return "true|false"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One value out of a fixed tuple of options."""
+
+    default: str
+    options: tuple[str, ...]
+    doc: str = ""
+
+    def parse(self, text: str) -> str:
+        """Parse a command-line value."""
+        return text.strip()
+
+    def check(self, value: Any) -> str | None:
+        """Return why ``value`` is outside the domain, or ``None``."""
+        return None if value in self.options else f"expected one of {self.describe()}, got {value!r}"
+
+    def describe(self) -> str:
+        """The allowed options."""
+        return "|".join(self.options)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """A non-empty, comma-separated subset of fixed options (e.g. ``maps=sparsemax,entmax15``)."""
+
+    default: tuple[str, ...]
+    options: tuple[str, ...]
+    doc: str = ""
+
+    def parse(self, text: str) -> tuple[str, ...]:
+        """Parse a command-line value."""
+        return tuple(part.strip() for part in text.split(",") if part.strip())
+
+    def check(self, value: Any) -> str | None:
+        """Return why ``value`` is outside the domain, or ``None``."""
+        if not isinstance(value, tuple) or not value:
+            return f"expected a comma-separated list of {self.describe()}, got {value!r}"
+        bad = [v for v in value if v not in self.options]
+        return f"expected each item in {self.describe()}, got {', '.join(map(repr, bad))}" if bad else None
+
+    def describe(self) -> str:
+        """The allowed options."""
+        return "{" + ",".join(self.options) + "}"
+
+
+Param = Real | Integer | Flag | Choice | Choices
+
+
+def format_value(value: Any) -> str:
+    """Render a parameter value the way ``--set`` accepts it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return ",".join(map(str, value))
+    return repr(value) if isinstance(value, float) else str(value)

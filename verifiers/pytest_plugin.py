@@ -1,0 +1,63 @@
+"""The pytest plugin: options, and one test item per claim and per negative control.
+
+Registered through the ``pytest11`` entry point. A source's test module is one line::
+
+    test_pu2026 = claim_tests("pu2026")
+
+Item ids are claim keys (``pu2026/sop``, ``pu2026/sop[sparsemax]``), so
+``pytest -k jacobian`` selects by claim id.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+
+_DEFAULTS = {"profile": "quick", "seed": 0, "device": "auto"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add the ``--claims-*`` options in one group."""
+    group = parser.getgroup("claims", "claim verification")
+    group.addoption("--claims-profile", default=_DEFAULTS["profile"], choices=["quick", "standard", "thorough"],
+                    help="budget profile for claim checks (default: quick)")
+    group.addoption("--claims-seed", type=int, default=_DEFAULTS["seed"], help="run seed (default: 0)")
+    group.addoption("--claims-device", default=_DEFAULTS["device"], choices=["auto", "cpu", "cuda"],
+                    help="torch device for Monte Carlo checks (default: auto)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Declare the ``claim`` marker."""
+    config.addinivalue_line("markers", "claim: a claim or negative-control run of the verification suite")
+
+
+def claim_tests(source: str) -> Callable[..., None]:
+    """A parametrized test running every claim of ``source`` and each of its negative controls."""
+    from verifiers.collect import collect
+
+    catalogue = collect([f"claims.{source}"]) if _is_local(source) else collect()
+    cases = [(c, nc) for c in catalogue.claims if c.source == source for nc in (None, *c.negative_controls)]
+    ids = [c.id if nc is None else f"{c.id}[{nc.name}]" for c, nc in cases]
+
+    @pytest.mark.claim
+    @pytest.mark.parametrize(("claim", "control"), cases, ids=ids)
+    def test_claim(claim: Any, control: Any, request: pytest.FixtureRequest) -> None:
+        """The claim's verdict matches its expectation (holds, or refuted for a negative control)."""
+        from verifiers.budget import profile
+        from verifiers.cli import describe
+        from verifiers.runner import resolve_device, run_claim
+
+        opt = request.config.getoption
+        result = run_claim(claim, budget=profile(opt("--claims-profile")), seed=opt("--claims-seed"),
+                           device=resolve_device(opt("--claims-device")), control=control)
+        if not result.passed:
+            pytest.fail(f"verdict {result.verdict}, expected {result.expected}\n{describe(result)}", pytrace=False)
+
+    return test_claim
+
+
+def _is_local(source: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(f"claims.{source}") is not None

@@ -1,0 +1,87 @@
+"""The JSON results document: a versioned schema, environment record, loading with validation."""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from verifiers.collect import Catalogue
+from verifiers.errors import InvalidArgument
+from verifiers.model import Claim, ClaimResult, _jsonable
+
+SCHEMA = "claims-results/1"
+_PACKAGES = ("torch", "sympy", "hypothesis", "numpy", "scipy", "entmax", "jinja2", "latex2mathml")
+
+
+def environment(*, profile: str, seed: int, device: str, wall_seconds: float) -> dict[str, Any]:
+    """Versions, device, seed, profile, git commit, date and wall time of a run."""
+    versions = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return {"profile": profile, "seed": seed, "device": device, "dtype": "float64",
+            "wall_seconds": round(wall_seconds, 3), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "git_commit": _git_commit(), "platform": platform.platform(), "versions": versions}
+
+
+def _git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5,
+                             cwd=Path(__file__).resolve().parent)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def claim_record(c: Claim) -> dict[str, Any]:
+    """The metadata of a claim as stored in the results document."""
+    return _jsonable({
+        "id": c.id, "title": c.title, "source": c.source, "section": c.reference.section,
+        "quote": c.reference.quote, "statement": c.statement, "notes": c.notes, "module": c.module,
+        "tags": list(c.tags), "expect": c.expect, "skip_reason": c.skip_reason, "methods": list(c.checks),
+        "params": {k: {"default": p.default, "domain": p.describe(), "doc": p.doc} for k, p in c.params.items()},
+        "negative_controls": [{"name": nc.name, "params": dict(nc.params), "description": nc.description}
+                              for nc in c.negative_controls],
+    })
+
+
+def document(catalogue: Catalogue, results: list[ClaimResult], env: dict[str, Any]) -> dict[str, Any]:
+    """The full results document (schema :data:`SCHEMA`)."""
+    ids = {r.claim_id for r in results}
+    return {
+        "schema": SCHEMA,
+        "environment": env,
+        "sources": {k: _jsonable(vars(s)) for k, s in catalogue.sources.items()},
+        "claims": [claim_record(c) for c in catalogue.claims if c.id in ids],
+        "results": [r.to_json() for r in results],
+    }
+
+
+def write(doc: dict[str, Any], path: Path) -> None:
+    """Write a results document as indented JSON."""
+    path.write_text(json.dumps(doc, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+
+
+def load(path: Path) -> dict[str, Any]:
+    """Read a results document, with a clear error if it is missing, corrupt or of another schema."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InvalidArgument(f"results file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidArgument(f"results file {path} is not valid JSON ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
+        found = doc.get("schema") if isinstance(doc, dict) else type(doc).__name__
+        raise InvalidArgument(f"results file {path} has schema {found!r}; expected {SCHEMA!r}")
+    if not isinstance(doc.get("results"), list) or not all(isinstance(r, dict) and "key" in r
+                                                             and "verdict" in r for r in doc["results"]):
+        raise InvalidArgument(f"results file {path} - at `$.results`: expected a list of records with "
+                              "'key' and 'verdict'")
+    return doc
