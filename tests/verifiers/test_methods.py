@@ -1,0 +1,112 @@
+"""The method building blocks decide correctly on known true and false statements."""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+import torch
+from hypothesis import strategies as st
+
+from verifiers import Context, profile
+from verifiers import empirical, montecarlo as mc, property as prop, symbolic
+from verifiers.strategies import logits, simplex
+
+CTX = Context("demo/x", {}, profile("quick"), seed=7)
+x = sp.Symbol("x", real=True)
+p = sp.Symbol("p", positive=True)
+
+
+def test_identity_proves_a_true_identity():
+    """A residual that simplifies to zero is a proof."""
+    out = symbolic.identity(sp.exp(2 * x), sp.exp(x) ** 2)
+    assert out.verdict == "proved" and out.covers_statement
+
+
+def test_identity_refutes_a_false_identity_with_a_point():
+    """A false identity is refuted by an admissible numeric point."""
+    out = symbolic.identity(2 * sp.exp(x), sp.exp(x))
+    assert out.verdict == "refuted" and set(out.counterexample) == {"x"}
+
+
+def test_equals_compares_exact_constants():
+    """Derived constants are compared with the claimed value."""
+    assert symbolic.equals(sp.Rational(1, 2), 0.5, what="c").verdict == "proved"
+    assert symbolic.equals(sp.Rational(1, 2), 1.0, what="c").verdict == "refuted"
+
+
+def test_bounded_by_decides_bound_and_sharpness():
+    """p(1-p) <= 1/4 is sharp; 0.24 is exceeded; 0.3 holds but is not sharp."""
+    expr, dom = p * (1 - p), sp.Interval(0, 1)
+    assert symbolic.bounded_by(expr, p, dom, 0.25).verdict == "proved"
+    assert symbolic.bounded_by(expr, p, dom, 0.24).verdict == "refuted"
+    assert "not sharp" in symbolic.bounded_by(expr, p, dom, 0.3).reason
+    assert symbolic.bounded_by(expr, p, dom, 0.3, sharp=False).verdict == "proved"
+
+
+def test_forall_supports_a_true_property():
+    """Probabilities from the simplex strategy are non-negative and sum to one."""
+    out = prop.forall(CTX, simplex(), lambda q: bool(np.all(q >= 0) and abs(q.sum() - 1) < 1e-12))
+    assert out.verdict == "supported" and out.statistics["valid"] >= CTX.budget.examples // 2
+
+
+def test_forall_refutes_with_a_shrunk_counterexample():
+    """'every logit vector is sorted' fails on a small, shrunk example."""
+    out = prop.forall(CTX, logits(), lambda s: bool(np.all(np.diff(s) >= 0)))
+    assert out.verdict == "refuted"
+    assert len(out.counterexample["example"]) == 2
+
+
+def test_forall_is_inconclusive_when_hypotheses_reject_most_inputs():
+    """A vacuous search never passes."""
+    out = prop.forall(CTX, st.integers(0, 10**6), lambda n: True, hypotheses=lambda n: n == 3)
+    assert out.verdict == "inconclusive"
+
+
+def test_exists_finds_a_witness_or_stays_inconclusive():
+    """A witness supports an existence claim; its absence proves nothing."""
+    assert prop.exists(CTX, st.integers(0, 100), lambda n: n > 50).verdict == "supported"
+    assert prop.exists(CTX, st.integers(0, 100), lambda n: n > 500).verdict == "inconclusive"
+
+
+def test_upper_bound_finds_the_supremum_with_local_search():
+    """The targeted search gets within 1e-3 of sup -(x-0.3)^2 = 0 and refutes a smaller bound."""
+    f = lambda v: -float(((np.asarray(v) - 0.3) ** 2).sum())  # noqa: E731
+    local = prop.gradient_ascent(lambda t: -((t - 0.3) ** 2).sum())
+    strategy = st.lists(st.floats(-5, 5), min_size=2, max_size=2).map(np.asarray)
+    assert prop.upper_bound(CTX, strategy, f, 0.0, local=local).verdict == "supported"
+    assert prop.upper_bound(CTX, strategy, f, -1e-4, local=local).verdict == "refuted"
+    assert prop.upper_bound(CTX, strategy, f, 0.5, local=local).verdict == "inconclusive"
+
+
+def test_compare_refutes_supports_or_asks_for_more_samples():
+    """A z-test with a power requirement."""
+    est = mc.Estimate(1.0, 0.01, 1000)
+    assert mc.compare(est, 1.0, resolution=0.1, what="m").verdict == "supported"
+    assert mc.compare(est, 1.2, resolution=0.1, what="m").verdict == "refuted"
+    assert mc.compare(mc.Estimate(1.0, 1.0, 10), 1.2, resolution=0.1, what="m").verdict == "inconclusive"
+
+
+def test_mean_of_a_seeded_normal_sample_is_calibrated():
+    """The CI of a sample mean covers the true mean of a seeded normal sample."""
+    gen = torch.Generator().manual_seed(3)
+    est = mc.mean(torch.randn(50_000, generator=gen, dtype=torch.float64) + 2.0)
+    assert est.low < 2.0 < est.high and est.se < 0.01
+
+
+def test_fit_line_recovers_an_exact_line():
+    """Weighted least squares is exact on noiseless data."""
+    fit = mc.fit_line([1, 2, 3, 4], [3, 5, 7, 9], [0.1, 0.2, 0.1, 0.3])
+    assert abs(fit.intercept.value - 1) < 1e-9 and abs(fit.slope.value - 2) < 1e-9
+
+
+def test_scaling_reads_exponents_from_counts():
+    """Counts n^2 have slope 2; claiming 1 is refuted."""
+    ns = [8, 16, 32, 64]
+    assert empirical.scaling(ns, [n * n for n in ns], 2.0, what="q").verdict == "supported"
+    assert empirical.scaling(ns, [n * n for n in ns], 1.0, what="q").verdict == "refuted"
+
+
+def test_flops_counts_a_matrix_vector_product():
+    """FlopCounterMode counts 2*m*n for an (m, n) @ (n,) product."""
+    a, v = torch.ones(6, 5, dtype=torch.float64), torch.ones(5, 1, dtype=torch.float64)
+    assert empirical.flops(torch.matmul, a, v) == 2 * 6 * 5
