@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from importlib.metadata import entry_points
 from types import ModuleType
@@ -31,7 +31,8 @@ class Catalogue:
         return next((c for c in self.claims if c.id == claim_id), None)
 
 
-def collect(packages: Iterable[str] | None = None) -> Catalogue:
+def collect(packages: Iterable[str] | None = None,
+            on_error: Callable[[InvalidClaim], None] | None = None) -> Catalogue:
     """Import every source package and return its validated claims.
 
     Parameters
@@ -39,26 +40,44 @@ def collect(packages: Iterable[str] | None = None) -> Catalogue:
     packages : iterable of str, optional
         Dotted names of source packages; by default every subpackage of ``claims``
         plus the packages named in the ``claims.sources`` entry-point group.
+    on_error : callable, optional
+        Lenient mode: each ``InvalidClaim`` is passed here and the offending
+        package or module is skipped, so one bad module cannot hide the others.
 
     Raises
     ------
     InvalidClaim
-        If a claim is malformed or an id is declared twice.
+        If a claim is malformed or an id is declared twice (strict mode only).
     """
-    names = list(packages) if packages is not None else default_packages()
+    def report(error: InvalidClaim) -> None:
+        if on_error is None:
+            raise error
+        on_error(error)
+
     claims: dict[str, Claim] = {}
     sources: dict[str, Source] = {}
-    for name in names:
-        package = importlib.import_module(name)
-        source = _source_of(package)
+    for name in list(packages) if packages is not None else default_packages():
+        try:
+            package = _import(name)
+            source = _source_of(package)
+        except InvalidClaim as error:
+            report(error)
+            continue
         sources[source.id] = source
-        for module in _modules_of(package):
-            for found in _claims_in(module, source.id):
-                if found.id in claims:
-                    raise InvalidClaim(module.__name__, found.id, "id",
-                                       f"already declared in module {claims[found.id].module}")
-                claims[found.id] = found
+        for module_name in _module_names(package):
+            try:
+                found = _claims_in(_import(module_name), source.id)
+                _add(claims, found)
+            except InvalidClaim as error:
+                report(error)
     return Catalogue(tuple(sorted(claims.values(), key=lambda c: c.id)), sources)
+
+
+def _add(claims: dict[str, Claim], found: list[Claim]) -> None:
+    for c in found:
+        if c.id in claims:
+            raise InvalidClaim(c.module, c.id, "id", f"already declared in module {claims[c.id].module}")
+    claims.update({c.id: c for c in found})
 
 
 def default_packages() -> list[str]:
@@ -78,11 +97,20 @@ def _source_of(package: ModuleType) -> Source:
     return source
 
 
-def _modules_of(package: ModuleType) -> list[ModuleType]:
-    modules = [package]
-    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-        modules.append(importlib.import_module(info.name))
-    return modules
+def _module_names(package: ModuleType) -> list[str]:
+    found = [info.name for info in pkgutil.iter_modules(package.__path__, package.__name__ + ".")]
+    return [package.__name__, *sorted(found)]
+
+
+def _import(name: str) -> ModuleType:
+    """Import a claim module; any failure becomes an InvalidClaim naming the module."""
+    try:
+        return importlib.import_module(name)
+    except Exception as exc:  # noqa: BLE001 - a broken claim module must not crash the suite
+        where = ""
+        if isinstance(exc, SyntaxError) and exc.lineno:
+            where = f" (line {exc.lineno})"
+        raise InvalidClaim(name, "?", "module", f"cannot import: {type(exc).__name__}: {exc}{where}") from exc
 
 
 def _claims_in(module: ModuleType, source_id: str) -> list[Claim]:

@@ -32,13 +32,23 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "claim: a claim or negative-control run of the verification suite")
 
 
-def claim_tests(source: str) -> Callable[..., None]:
-    """A parametrized test running every claim of ``source`` and each of its negative controls."""
+def claim_tests(source: str, package: str | None = None) -> Callable[..., None]:
+    """A parametrized test running every claim of ``source`` and each of its negative controls.
+
+    ``package`` is the dotted name of the source package (default ``claims.<source>``,
+    else whatever the ``claims.sources`` entry points provide). A malformed claim
+    module becomes one failing item naming the module; the other claims still run.
+    """
     from verifiers.collect import collect
 
-    catalogue = collect([f"claims.{source}"]) if _is_local(source) else collect()
-    cases = [(c, nc) for c in catalogue.claims if c.source == source for nc in (None, *c.negative_controls)]
+    errors: list[Any] = []
+    package = package or f"claims.{source}"
+    catalogue = collect([package] if _importable(package) else None, on_error=errors.append)
+    cases: list[tuple[Any, Any]] = [(c, nc) for c in catalogue.claims if c.source == source
+                                    for nc in (None, *c.negative_controls)]
     ids = [c.id if nc is None else f"{c.id}[{nc.name}]" for c, nc in cases]
+    cases += [(error, None) for error in errors]
+    ids += [f"{source}/invalid:{error.module}" for error in errors]
 
     @pytest.mark.claim
     @pytest.mark.parametrize(("claim", "control"), cases, ids=ids)
@@ -46,8 +56,11 @@ def claim_tests(source: str) -> Callable[..., None]:
         """The claim's verdict matches its expectation (holds, or refuted for a negative control)."""
         from verifiers.budget import profile
         from verifiers.cli import describe
+        from verifiers.errors import InvalidClaim
         from verifiers.runner import resolve_device, run_claim
 
+        if isinstance(claim, InvalidClaim):
+            pytest.fail(str(claim), pytrace=False)
         opt = request.config.getoption
         result = run_claim(claim, budget=profile(opt("--claims-profile")), seed=opt("--claims-seed"),
                            device=resolve_device(opt("--claims-device")), control=control)
@@ -57,7 +70,10 @@ def claim_tests(source: str) -> Callable[..., None]:
     return test_claim
 
 
-def _is_local(source: str) -> bool:
+def _importable(package: str) -> bool:
     import importlib.util
 
-    return importlib.util.find_spec(f"claims.{source}") is not None
+    try:
+        return importlib.util.find_spec(package) is not None
+    except ModuleNotFoundError:
+        return False

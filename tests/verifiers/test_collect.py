@@ -137,3 +137,10 @@ def test_the_shipped_catalogue_is_valid():
     ids = [c.id for c in catalogue.claims]
     assert len(ids) == len(set(ids)) >= 4
     assert {"pu2026/sop", "pu2026/jacobian-softmax", "pu2026/ssm-logz-bias", "cs231n/shift-invariance"} <= set(ids)
+
+
+def test_a_module_that_fails_to_import_is_reported_as_invalid(tmp_path):
+    """A syntax error or import-time crash in a claim module names the module instead of a traceback."""
+    name = make_source(tmp_path, GOOD, extra="def broken(:\n")
+    with pytest.raises(InvalidClaim, match=rf"in module {name}.other - at `module`: cannot import: SyntaxError"):
+        collect([name])
