@@ -52,7 +52,7 @@ def claim_tests(source: str, package: str | None = None) -> Callable[..., None]:
 
     @pytest.mark.claim
     @pytest.mark.parametrize(("claim", "control"), cases, ids=ids)
-    def test_claim(claim: Any, control: Any, request: pytest.FixtureRequest) -> None:
+    def claim_case(claim: Any, control: Any, request: pytest.FixtureRequest) -> None:
         """The claim's verdict matches its expectation (holds, or refuted for a negative control)."""
         from verifiers.budget import profile
         from verifiers.cli import describe
@@ -67,7 +67,7 @@ def claim_tests(source: str, package: str | None = None) -> Callable[..., None]:
         if not result.passed:
             pytest.fail(f"verdict {result.verdict}, expected {result.expected}\n{describe(result)}", pytrace=False)
 
-    return test_claim
+    return claim_case
 
 
 def _importable(package: str) -> bool:
