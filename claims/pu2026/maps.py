@@ -1,8 +1,9 @@
 r"""Prediction maps of the softmax family, in float64 torch.
 
 Sparsemax and entmax come from the ``entmax`` package; softmax from torch; the
-NCE link is written here (no library provides it). Every map takes a 1-D or
-batched tensor of logits (last dimension = classes).
+NCE link and the Fenchel-Young losses are written here (no library provides the
+NCE link, and the ``entmax`` losses take integer labels only). Every map takes a
+1-D or batched tensor of logits (last dimension = classes).
 """
 
 from __future__ import annotations
@@ -50,3 +51,59 @@ def softmax_jacobian(s: torch.Tensor) -> torch.Tensor:
 def spectral_norm(J: torch.Tensor) -> torch.Tensor:
     """Largest singular value of a square matrix (differentiable)."""
     return torch.linalg.matrix_norm(J, ord=2)
+
+
+#: The α of each Tsallis-regularized map (sparsemax is α = 2, 1.5-entmax is α = 1.5).
+TSALLIS_ALPHA = {"sparsemax": 2.0, "entmax15": 1.5}
+
+
+def nce_link(s: torch.Tensor, k: float, q: torch.Tensor | float) -> torch.Tensor:
+    r"""The element-wise NCE link :math:`h_i=\sigma(s_i-\log(k q_i))` (``q`` broadcasts against ``s``)."""
+    s = s.to(torch.float64)
+    return torch.sigmoid(s - torch.log(k * torch.as_tensor(q, dtype=torch.float64, device=s.device)))
+
+
+def tsallis_omega(p: torch.Tensor, alpha: float) -> torch.Tensor:
+    r"""Negative Tsallis entropy :math:`\Omega_\alpha(p)=(\sum_i p_i^\alpha-1)/(\alpha(\alpha-1))`, α > 1."""
+    return ((p**alpha).sum(-1) - 1.0) / (alpha * (alpha - 1.0))
+
+
+def fy_loss(name: str, s: torch.Tensor, y: torch.Tensor, alpha: float = 1.5) -> torch.Tensor:
+    r"""Fenchel-Young loss :math:`L_\Omega(s;y)=\Omega^*(s)+\Omega(y)-\langle s,y\rangle`.
+
+    Parameters
+    ----------
+    name : {"softmax", "sparsemax", "entmax15", "entmax"}
+        The regularizer: Shannon (softmax) or Tsallis with α = 2, 1.5 or ``alpha``.
+    s, y : torch.Tensor
+        Logits and a target in the simplex (1-D or batched; last dimension = classes).
+    alpha : float
+        α of α-entmax (``name="entmax"`` only), in (1, 2].
+
+    Returns
+    -------
+    torch.Tensor
+        The loss, one value per row; differentiable in ``s``. Softmax uses the
+        closed form :math:`\mathrm{logsumexp}(s)-\langle s,y\rangle+\sum_i y_i\log y_i`;
+        the Tsallis losses use :math:`\Omega^*(s)=\langle s,\hat y\rangle-\Omega(\hat y)`
+        with :math:`\hat y` from the ``entmax`` package.
+    """
+    s = s.to(torch.float64)
+    y = y.to(s)
+    if name == "softmax":
+        return torch.logsumexp(s, dim=-1) - (s * y).sum(-1) + torch.xlogy(y, y).sum(-1)
+    a = alpha if name == "entmax" else TSALLIS_ALPHA[name]
+    p = prediction_map(name, alpha)(s)
+    return (s * (p - y)).sum(-1) - tsallis_omega(p, a) + tsallis_omega(y, a)
+
+
+def entmax_jacobian(s: torch.Tensor, alpha: float = 1.5) -> torch.Tensor:
+    r"""Closed-form α-entmax Jacobian :math:`J=\mathrm{diag}(g)-gg^\top/\sum_i g_i`, differentiable in ``s``.
+
+    :math:`g_i=p_i^{2-\alpha}` on the support and 0 off it (Peters, Niculae & Martins 2019);
+    α = 2 is sparsemax. Uses the exact ``entmax15``/``sparsemax`` when α is 1.5/2, else bisection.
+    """
+    name = {1.5: "entmax15", 2.0: "sparsemax"}.get(float(alpha), "entmax")
+    p = prediction_map(name, alpha)(s.to(torch.float64))
+    g = torch.where(p > 0, p.clamp_min(1e-300) ** (2.0 - alpha), torch.zeros_like(p))
+    return torch.diag_embed(g) - g.unsqueeze(-1) * g.unsqueeze(-2) / g.sum(-1, keepdim=True).unsqueeze(-1)
