@@ -1,0 +1,36 @@
+"""Unit tests of the cs231n helpers where floating point would mislead (exactness of the references)."""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+import torch
+
+from claims.cs231n.hinge_vs_softmax import exact_hinge, margin_met
+from claims.cs231n.losses import cross_entropy, exact_ce, exact_softmax
+from claims.cs231n.stable_softmax import evaluate, threshold
+
+
+def test_exact_loss_stays_positive_where_float64_rounds_to_zero() -> None:
+    s = np.array([1000.0, 0.0])
+    assert cross_entropy(s, 0) == 0.0
+    assert 0 < exact_ce(s, 0) < mpmath.mpf("1e-400")
+    assert math.isclose(float(exact_ce(np.array([0.0, 0.0]), 0)), math.log(2), rel_tol=1e-15)
+
+
+def test_hinge_is_decided_exactly_one_ulp_short_of_the_margin() -> None:
+    s = np.array([np.nextafter(1.1, 0.0), 0.1])
+    assert not margin_met(s, 0, 1.0) and exact_hinge(s, 0, 1.0) > 0
+    s = np.array([2.0, 1.0])
+    assert margin_met(s, 0, 1.0) and exact_hinge(s, 0, 1.0) == 0
+
+
+def test_naive_softmax_overflows_just_above_the_float32_threshold() -> None:
+    limit = float(threshold("float32"))
+    below, above = np.array([limit - 0.01, 0.0]), np.array([limit + 0.01, 0.0])
+    assert np.all(np.isfinite(evaluate("naive", below, torch.float32)))
+    assert not np.all(np.isfinite(evaluate("naive", above, torch.float32)))
+    stable = evaluate("stable", np.array([3e38, -3e38, 0.0]), torch.float32)
+    assert np.allclose(stable, [float(v) for v in exact_softmax(np.array([3e38, -3e38, 0.0]))])
