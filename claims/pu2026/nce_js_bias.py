@@ -1,0 +1,169 @@
+r"""NCE's population loss at its optimum is :math:`(1+k)[H(\pi_k)-\mathrm{JS}_{\pi_k}(P\|Q)]`.
+
+Pu, Lian & Chen, arXiv 2601.22745 (seed: "NCE exhibits irreducible structural bias proportional to
+(1+k)JS").
+
+Hypothesis: data :math:`P`, noise :math:`Q` with full support, :math:`k>0` noise samples per data point,
+:math:`h_i=\sigma(s_i-\log(kq_i))`, :math:`J(s)=-\mathbb E_P\log h-k\,\mathbb E_Q\log(1-h)`.
+
+Conclusion: :math:`s^*=\log p` minimizes :math:`J` and
+:math:`J(s^*)=(1+k)[H(\pi_k)-\mathrm{JS}_{\pi_k}(P\|Q)]`, :math:`\pi_k=(\frac1{1+k},\frac k{1+k})`;
+the term :math:`(1+k)\mathrm{JS}_{\pi_k}(P\|Q)\to\mathrm{KL}(P\|Q)>0` as :math:`k\to\infty` (it does not vanish).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+import torch
+from hypothesis import strategies as st
+
+from claims.pu2026.nce_math import (
+    example_losses, irreducible_term, js_bias_value, kl, optimum, population_loss,
+)
+from claims.pu2026.sampling import design
+from verifiers import Choice, Context, Integer, NegativeControl, Outcome, Reference, check, claim
+from verifiers import montecarlo as mc
+from verifiers import property as prop
+from verifiers import symbolic
+from verifiers.strategies import simplex
+
+#: Relative tolerance of the float64 identity check.
+REL_TOL = 1e-9
+#: Noise sample sizes shown in the figure of the irreducible term.
+K_FIGURE = (1, 2, 5, 10, 20, 50, 100, 1000)
+
+NCE_JS_BIAS = claim(
+    id="pu2026/nce-js-bias",
+    title="NCE: the optimal loss is (1+k)[H(π_k) − JS_{π_k}(P‖Q)]",
+    statement=r"J(s^*) = (1+k)\bigl[H(\pi_k)-\mathrm{JS}_{\pi_k}(P\|Q)\bigr],\quad \pi_k=\bigl(\tfrac1{1+k},"
+              r"\tfrac k{1+k}\bigr),\quad J(s)=-\mathbb{E}_{P}\log h-k\,\mathbb{E}_{Q}\log(1-h),\ "
+              r"h=\sigma(s-\log kq),\ s^*=\log p;\qquad (1+k)\,\mathrm{JS}_{\pi_k}(P\|Q)\xrightarrow{k\to\infty}"
+              r"\mathrm{KL}(P\|Q)",
+    reference=Reference("pu2026", "Sampling bias and variance",
+                        "NCE reformulates the problem as binary classification between data and noise, "
+                        "introducing a bias term proportional to (1+k)JS that does not vanish completely"),
+    notes="The paper body is unavailable; J is our reconstruction: the NCE population loss per data point "
+          "with k noise samples, NOT divided by 1+k. With this normalization the catalogue identity is exact "
+          "(derivation: log h* = log p - log m - log(1+k), log(1-h*) = log q - log m + log(k/(1+k)), "
+          "m = (p+kq)/(1+k)); for the normalized loss J/(1+k) the identity reads H(π_k) - JS_{π_k}. H is the "
+          "binary entropy in nats; JS_π(P‖Q) = π₁KL(P‖M) + π₂KL(Q‖M), M = π₁P + π₂Q. 'Irreducible' is "
+          "formalized as lim (1+k)JS_{π_k} = KL(P‖Q) > 0 for P ≠ Q. Symbolic: termwise identity (any n, "
+          "using Σp = Σq = 1), stationarity and strict convexity of J at log p, and the limit. Property: "
+          "float64 identity on random P (zeros allowed) and dense Q for the given k, plus J(s*) <= J(s*+δ). "
+          "Monte Carlo: per-example losses with k sampled noise classes on n=20, P = softmax(linspace(-2,2)), "
+          "Q uniform. `js_weight=symmetric` selects the false variant with JS_{1/2} (it coincides with the claim "
+          "at k=1, so the negative control needs k != 1).",
+    params={"k": Integer(5, 1, 1000, doc="noise samples per data point"),
+            "js_weight": Choice("skewed", ("skewed", "symmetric"), doc="JS weights: π_k (claim) or (1/2, 1/2)")},
+    negative_controls=(NegativeControl("symmetric-js", {"js_weight": "symmetric"},
+                                       "the symmetric JS_{1/2} is not the JS term of NCE's optimum"),),
+    tags=("sampling", "nce"),
+)
+
+
+def _weights(k: sp.Expr, variant: str) -> tuple[sp.Expr, sp.Expr]:
+    return (1 / (1 + k), k / (1 + k)) if variant == "skewed" else (sp.Rational(1, 2), sp.Rational(1, 2))
+
+
+def _loss_term(p: sp.Expr, q: sp.Expr, k: sp.Expr, s: sp.Expr) -> sp.Expr:
+    h = 1 / (1 + sp.exp(-(s - sp.log(k * q))))
+    return -p * sp.log(h) - k * q * sp.log(1 - h)
+
+
+def _claimed_term(p: sp.Expr, q: sp.Expr, k: sp.Expr, variant: str) -> sp.Expr:
+    """Class i's share of (1+k)[H(π_k) - JS]: (1+k)H(π_k) = Σ_i [p_i log(1+k) + k q_i log((1+k)/k)]."""
+    a, b = _weights(k, variant)
+    m = a * p + b * q
+    return p * sp.log(1 + k) + k * q * sp.log((1 + k) / k) - (1 + k) * (a * p * sp.log(p / m) + b * q * sp.log(q / m))
+
+
+def _full_sum_at_point(k_value: int, variant: str) -> Outcome:
+    """Exact check of the whole identity at P = (1/4, 3/4), Q = (1/2, 1/2), k = k_value."""
+    k = sp.Integer(k_value)
+    P, Q = (sp.Rational(1, 4), sp.Rational(3, 4)), (sp.Rational(1, 2), sp.Rational(1, 2))
+    lhs = sum(_loss_term(p, q, k, sp.log(p)) for p, q in zip(P, Q))
+    a, b = _weights(k, variant)
+    M = [a * p + b * q for p, q in zip(P, Q)]
+    js = a * sum(p * sp.log(p / m) for p, m in zip(P, M)) + b * sum(q * sp.log(q / m) for q, m in zip(Q, M))
+    h = -sp.log(1 / (1 + k)) / (1 + k) - k / (1 + k) * sp.log(k / (1 + k))
+    return symbolic.identity(lhs, (1 + k) * (h - js), steps=(f"$P=(1/4,3/4)$, $Q=(1/2,1/2)$, $k={k_value}$",))
+
+
+@check(NCE_JS_BIAS, "symbolic")
+def js_symbolic(ctx: Context) -> Outcome:
+    """Termwise identity (any n), optimality of log p, and the limit of the JS term."""
+    p, q, k = sp.symbols("p_i q_i k", positive=True)
+    s = sp.Symbol("s_i", real=True)
+    term, variant = _loss_term(p, q, k, s), ctx["js_weight"]
+    steps = (r"$J(s)=\sum_i j(s_i)$, $j(s)=-p\log h-kq\log(1-h)$, $h=\sigma(s-\log kq)$ (separable in $s_i$)",
+             r"$(1+k)H(\pi_k)=\sum_i[p_i\log(1+k)+kq_i\log\frac{1+k}{k}]$ because $\sum p_i=\sum q_i=1$")
+    termwise = symbolic.identity(sp.expand_log(term.subs(s, sp.log(p)), force=True),
+                                 sp.expand_log(_claimed_term(p, q, k, variant), force=True), seed=ctx.seed,
+                                 steps=(*steps, r"termwise: $j(\log p_i)$ vs class $i$'s share of the claim"))
+    if termwise.verdict != "proved":
+        point = _full_sum_at_point(ctx["k"], variant)
+        trail = (*termwise.steps, "the termwise form fails; the whole identity at a concrete point:", *point.steps)
+        if point.verdict == "refuted":
+            return Outcome(verdict="refuted", reason=f"at P=(1/4,3/4), Q=(1/2,1/2), k={ctx['k']}: {point.reason}",
+                           statistics=point.statistics, counterexample={"P": [0.25, 0.75], "Q": [0.5, 0.5],
+                                                                        "k": ctx["k"]}, steps=trail)
+        return Outcome(verdict="inconclusive", reason="the termwise form fails but no concrete counterexample",
+                       steps=trail)
+    grad = sp.simplify(sp.diff(term, s).subs(s, sp.log(p)))
+    curvature = sp.simplify(sp.diff(term, s, 2))
+    a, b = 1 / (1 + k), k / (1 + k)
+    limit = sp.limit(p * sp.log(p / (a * p + b * q)) + k * q * sp.log(q / (a * p + b * q)), k, sp.oo)
+    trail = (*termwise.steps, f"$j'(\\log p) = {sp.latex(grad)}$, $j''(s) = {sp.latex(curvature)} > 0$: "
+                              r"$s^*=\log p$ is the unique minimizer",
+             r"$(1+k)\mathrm{JS}_{\pi_k}$, class $i$: $p\log\frac pm+kq\log\frac qm\to " + sp.latex(limit) + "$",
+             r"summed: $\mathrm{KL}(P\|Q)+\sum_i(q_i-p_i)=\mathrm{KL}(P\|Q)>0$ for $P\ne Q$")
+    expected_limit = p * sp.log(p) - p * sp.log(q) - p + q
+    if grad != 0 or curvature.is_positive is not True or sp.simplify(sp.expand_log(limit - expected_limit)) != 0:
+        return Outcome(verdict="inconclusive", reason="SymPy did not confirm optimality of log p or the limit",
+                       steps=trail)
+    return Outcome(verdict="proved", statistics=termwise.statistics, steps=trail, covers_statement=True,
+                   reason="termwise identity for every n; log p is the unique minimizer; (1+k)JS → KL(P‖Q)")
+
+
+@st.composite
+def _problem(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n = draw(st.integers(2, 8))
+    p, q = draw(simplex(size=n)), draw(simplex(size=n, kind="dense"))
+    delta = np.asarray(draw(st.lists(st.floats(-1.0, 1.0), min_size=n, max_size=n)), dtype=np.float64)
+    return p, q, delta
+
+
+@check(NCE_JS_BIAS, "property")
+def js_property(ctx: Context) -> Outcome:
+    """float64: J(log p) equals the claimed value, and no perturbation of log p lowers J."""
+    k, variant = ctx["k"], ctx["js_weight"]
+
+    def holds(case: tuple[np.ndarray, np.ndarray, np.ndarray]) -> bool | str:
+        p, q, delta = case
+        best, claimed = population_loss(optimum(p), p, q, k), js_bias_value(p, q, k, variant)
+        if abs(best - claimed) > REL_TOL * (1.0 + abs(claimed)):
+            return f"J(log p) = {best:.12g} but the claimed value is {claimed:.12g}"
+        moved = population_loss(optimum(p) + delta, p, q, k)
+        return moved >= best - 1e-12 * (1.0 + abs(best)) or f"J(log p + δ) = {moved:.12g} < J(log p) = {best:.12g}"
+
+    return prop.forall(ctx, _problem(), holds, what="the NCE optimum identity")
+
+
+@check(NCE_JS_BIAS, "montecarlo")
+def js_montecarlo(ctx: Context) -> Outcome:
+    """Mean per-example NCE loss at log p with k sampled noise classes, against the claimed value."""
+    s, _ = design()
+    p = torch.softmax(s, dim=0)
+    q = torch.full_like(p, 1.0 / len(p))
+    k, variant = ctx["k"], ctx["js_weight"]
+    estimate = mc.mean(example_losses(p, q, k, ctx.budget.samples, ctx.generator()))
+    claimed = js_bias_value(p.numpy(), q.numpy(), k, variant)
+    outcome = mc.compare(estimate, claimed, resolution=0.02 * abs(claimed) + 0.02, what="sampled J(log p)")
+    pn, qn = p.numpy(), q.numpy()
+    figure = mc.rate_figure(title="(1+k) JS_{π_k}(P‖Q) → KL(P‖Q)", x=K_FIGURE, xlabel="k",
+                            ylabel="(1+k) JS", estimates=[mc.Estimate(irreducible_term(pn, qn, j), 0.0, 0)
+                                                          for j in K_FIGURE],
+                            claimed=[kl(pn, qn)] * len(K_FIGURE))
+    return Outcome(verdict=outcome.verdict, reason=outcome.reason, counterexample=outcome.counterexample,
+                   statistics={**outcome.statistics, "kl": kl(pn, qn)}, figures=(figure,))

@@ -1,0 +1,206 @@
+"""Unit tests of the pu2026 sampling, NCE and output-layer helpers, against independent computations."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+import torch
+from entmax import sparsemax
+from entmax import sparsemax_loss as entmax_sparsemax_loss
+from scipy.spatial.distance import jensenshannon
+from scipy.stats import entropy
+
+from claims.pu2026 import nce_math, output_layers as ol
+from claims.pu2026.sampling import (
+    chi_square, design, fit_wls, log_bias_samples, log_zhat_error, variance, weight_error,
+)
+
+
+def _gen(seed: int = 0) -> torch.Generator:
+    return torch.Generator().manual_seed(seed)
+
+
+# ------------------------------------------------------------------------------------------- sampling
+
+
+def test_weight_error_uses_the_same_draws_as_log_zhat_error() -> None:
+    s, q = design()
+    a = weight_error(s, q, 7, 5000, _gen(3)).log1p()
+    b = log_zhat_error(s, q, 7, 5000, _gen(3))
+    assert torch.allclose(a, b, rtol=0, atol=1e-12)
+
+
+def test_weight_error_has_mean_zero_and_variance_chi2_over_k() -> None:
+    s, q = design()
+    k, m = 8, 200_000
+    eps = weight_error(s, q, k, m, _gen(1))
+    se = math.sqrt(chi_square(s, q) / k / m)
+    assert abs(float(eps.mean())) < 5 * se
+    var, var_se = variance(eps)
+    assert abs(var - chi_square(s, q) / k) < 5 * var_se
+
+
+def test_weight_error_chunks_give_the_right_count() -> None:
+    s, q = design(n=5)
+    assert weight_error(s, q, 3, 10, _gen()).shape == (10,)
+
+
+def test_log_bias_samples_equal_log1p_minus_eps() -> None:
+    eps = torch.tensor([-0.5, 0.0, 0.25], dtype=torch.float64)
+    expected = torch.tensor([math.log(0.5) + 0.5, 0.0, math.log(1.25) - 0.25], dtype=torch.float64)
+    assert torch.allclose(log_bias_samples(eps), expected, atol=1e-15)
+
+
+def test_chi_square_is_zero_when_q_equals_p() -> None:
+    s, _ = design()
+    assert abs(chi_square(s, torch.softmax(s, dim=0))) < 1e-12
+
+
+def test_variance_se_matches_the_normal_theory() -> None:
+    x = torch.randn(400_000, generator=_gen(2), dtype=torch.float64) * 3.0
+    var, se = variance(x)
+    assert abs(var - 9.0) < 5 * se
+    assert se == pytest.approx(9.0 * math.sqrt(2 / x.numel()), rel=0.05)
+
+
+def test_fit_wls_recovers_exact_coefficients_and_matches_numpy() -> None:
+    x = np.array([1.0, 2.0, 4.0, 8.0, 16.0])
+    y = 3.0 - 2.0 * np.log(x) + 0.5 / x
+    beta, se = fit_wls([[1.0] * 5, list(np.log(x)), list(1 / x)], list(y), [0.1] * 5)
+    assert beta == pytest.approx([3.0, -2.0, 0.5], abs=1e-10)
+    X = np.column_stack([np.ones(5), np.log(x), 1 / x])
+    assert se == pytest.approx(list(np.sqrt(np.diag(0.01 * np.linalg.inv(X.T @ X)))), rel=1e-10)
+
+
+# ------------------------------------------------------------------------------------------------ NCE
+
+
+def test_binary_entropy_and_js_match_scipy() -> None:
+    p, q = np.array([0.1, 0.2, 0.7]), np.array([0.3, 0.3, 0.4])
+    assert nce_math.binary_entropy(0.25) == pytest.approx(entropy([0.25, 0.75]), rel=1e-14)
+    assert nce_math.skewed_js(p, q, 0.5) == pytest.approx(jensenshannon(p, q) ** 2, rel=1e-12)
+    m = 0.2 * p + 0.8 * q
+    assert nce_math.skewed_js(p, q, 0.2) == pytest.approx(0.2 * entropy(p, m) + 0.8 * entropy(q, m), rel=1e-12)
+
+
+def test_population_loss_matches_a_direct_formula_and_its_optimum() -> None:
+    p, q, k = np.array([0.5, 0.3, 0.2]), np.array([0.2, 0.2, 0.6]), 4
+    s = np.array([0.1, -0.4, 1.3])
+    h = np.exp(s) / (np.exp(s) + k * q)
+    direct = -np.sum(p * np.log(h)) - k * np.sum(q * np.log(1 - h))
+    assert nce_math.population_loss(s, p, q, k) == pytest.approx(direct, rel=1e-13)
+    best = nce_math.population_loss(np.log(p), p, q, k)
+    assert best == pytest.approx(nce_math.js_bias_value(p, q, k), rel=1e-12)
+    assert best != pytest.approx(nce_math.js_bias_value(p, q, k, "symmetric"), rel=1e-6)
+    for i, step in itertools.product(range(3), (-1e-3, 1e-3)):
+        moved = np.log(p).copy()
+        moved[i] += step
+        assert nce_math.population_loss(moved, p, q, k) > best
+
+
+def test_population_loss_allows_zero_data_probabilities() -> None:
+    p, q, k = np.array([0.0, 0.4, 0.6]), np.array([0.3, 0.3, 0.4]), 3
+    value = nce_math.population_loss(nce_math.optimum(p), p, q, k)
+    assert math.isfinite(value) and value == pytest.approx(nce_math.js_bias_value(p, q, k), rel=1e-12)
+
+
+def test_example_losses_average_to_the_population_loss() -> None:
+    p = torch.tensor([0.5, 0.3, 0.2], dtype=torch.float64)
+    q = torch.tensor([0.2, 0.2, 0.6], dtype=torch.float64)
+    losses = nce_math.example_losses(p, q, 4, 200_000, _gen(5))
+    se = float(losses.std()) / math.sqrt(losses.numel())
+    assert abs(float(losses.mean()) - nce_math.population_loss(np.log(p.numpy()), p.numpy(), q.numpy(), 4)) < 5 * se
+
+
+def test_irreducible_term_approaches_kl() -> None:
+    p, q = np.array([0.1, 0.2, 0.7]), np.array([0.3, 0.3, 0.4])
+    gaps = [abs(nce_math.irreducible_term(p, q, k) - nce_math.kl(p, q)) for k in (10, 100, 1000, 10_000)]
+    assert all(b < a for a, b in zip(gaps, gaps[1:])) and gaps[-1] < 1e-3
+    assert nce_math.kl(p, q) == pytest.approx(entropy(p, q), rel=1e-13)
+
+
+# ---------------------------------------------------------------------------------------- output layers
+
+
+def _layer(n: int = 12, d: int = 5, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    gen = _gen(seed)
+    return torch.randn(n, d, generator=gen, dtype=torch.float64), torch.randn(d, generator=gen, dtype=torch.float64)
+
+
+def test_softmax_loss_is_cross_entropy_with_2nd_flops() -> None:
+    W, h = _layer()
+    loss, ops = ol.softmax_loss(W, h, 4)
+    expected = torch.nn.functional.cross_entropy((W @ h).unsqueeze(0), torch.tensor([4]))
+    assert float(loss) == pytest.approx(float(expected), rel=1e-12)
+    assert ops.matmul == 2 * 12 * 5
+
+
+@pytest.mark.parametrize("n", [2, 5, 8, 13])
+def test_hsm_probabilities_sum_to_one_and_depths_are_balanced(n: int) -> None:
+    V, h = _layer(n=n)
+    probs = torch.stack([ol.hsm_log_prob(V, h, y)[0].exp() for y in range(n)])
+    assert float(probs.sum()) == pytest.approx(1.0, abs=1e-12)
+    depths = {len(ol.tree_path(n, y)[0]) for y in range(n)}
+    assert depths <= {math.floor(math.log2(n)), math.ceil(math.log2(n))}
+
+
+def test_hsm_reproduces_a_softmax_when_node_scores_are_log_mass_ratios() -> None:
+    n = 11
+    z = torch.randn(n, generator=_gen(4), dtype=torch.float64)
+    target = torch.softmax(z, dim=0)
+    mass = torch.zeros(2 * n, dtype=torch.float64)
+    mass[n:] = target
+    for v in range(n - 1, 0, -1):
+        mass[v] = mass[2 * v] + mass[2 * v + 1]
+    V = torch.zeros(n, 1, dtype=torch.float64)
+    V[1:, 0] = torch.log(torch.stack([mass[2 * v] / mass[2 * v + 1] for v in range(1, n)]))
+    one = torch.ones(1, dtype=torch.float64)
+    probs = torch.stack([ol.hsm_log_prob(V, one, y)[0].exp() for y in range(n)])
+    assert torch.allclose(probs, target, atol=1e-13)
+
+
+def test_sparsemax_matches_the_entmax_package() -> None:
+    W, h = _layer(n=30, d=4, seed=7)
+    z = W @ h
+    ops = ol.Ops()
+    assert torch.allclose(ol.sparsemax_scores(ops, z), sparsemax(z, dim=-1), atol=1e-12)
+    loss, _ = ol.sparsemax_loss(W, h, 3)
+    expected = entmax_sparsemax_loss(z.unsqueeze(0), torch.tensor([3]))
+    assert float(loss) == pytest.approx(float(expected), rel=1e-10, abs=1e-12)
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 64, 100])
+def test_merge_sort_sorts_and_counts_n_log_n_comparisons(n: int) -> None:
+    values = torch.randn(n, generator=_gen(n), dtype=torch.float64).tolist()
+    ops = ol.Ops()
+    assert ol.merge_sort_desc(values, ops) == sorted(values, reverse=True)
+    bound = n * math.ceil(math.log2(n)) if n > 1 else 0
+    assert n // 2 * math.floor(math.log2(max(n, 1))) <= ops.comparisons <= bound
+
+
+def test_alias_table_draws_follow_q() -> None:
+    q = torch.tensor([0.05, 0.15, 0.3, 0.5], dtype=torch.float64)
+    table = ol.alias_table(q)
+    ops = ol.Ops()
+    draws = ol.alias_draw(ops, table, 200_000, _gen(9))
+    freq = torch.bincount(draws, minlength=4).double() / draws.numel()
+    assert torch.allclose(freq, q, atol=5 * math.sqrt(0.25 / draws.numel()))
+    assert ops.comparisons == 200_000
+
+
+def test_sampled_layers_touch_k_plus_one_rows_and_match_direct_formulas() -> None:
+    W, h = _layer(n=50, d=6)
+    q = torch.softmax(torch.randn(50, generator=_gen(1), dtype=torch.float64), dim=0)
+    table, k = ol.alias_table(q), 9
+    loss, ops = ol.sampled_softmax_loss(W, h, 3, table, k, _gen(2))
+    rows = torch.cat([torch.tensor([3]), ol.alias_draw(ol.Ops(), table, k, _gen(2))])
+    logits = W[rows] @ h - torch.log(k * q[rows])
+    assert float(loss) == pytest.approx(float(torch.logsumexp(logits, 0) - logits[0]), rel=1e-12)
+    assert ops.matmul == 2 * (k + 1) * 6
+    nce, nce_ops = ol.nce_loss(W, h, 3, table, k, _gen(2))
+    link = torch.sigmoid(logits)
+    assert float(nce) == pytest.approx(float(-torch.log(link[0]) - torch.log(1 - link[1:]).sum()), rel=1e-12)
+    assert nce_ops.matmul == 2 * (k + 1) * 6
