@@ -37,8 +37,8 @@ def _settings(ctx: Context, examples: int | None = None, shrink: bool = True) ->
 
 def _plain(value: Any) -> Any:
     if isinstance(value, np.ndarray):
-        return [float(v) for v in value.tolist()]
-    if isinstance(value, tuple):
+        return value.tolist()
+    if isinstance(value, (tuple, list)):
         return [_plain(v) for v in value]
     if isinstance(value, (np.floating, np.integer)):
         return value.item()
