@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     reporter.add_argument("--out", type=Path, default=Path("report"), help="output folder (default: report)")
     reporter.add_argument("--compare", type=Path, help="an earlier results.json to compare with")
     reporter.add_argument("--only", metavar="SUBSTRING", default="", help="only claims whose id contains this")
+    reporter.add_argument("--jobs", type=int, default=None, metavar="N",
+                          help="worker processes (default: number of CPUs; 1 runs serially)")
     _add_run_options(reporter, default_profile="standard")
     scaffold = sub.add_parser("new", help="scaffold a new source package with one example claim")
     scaffold.add_argument("source", help="source id, e.g. smith2024")
@@ -137,19 +139,23 @@ def describe(result: ClaimResult) -> str:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Run every claim and negative control; write results.json and index.html."""
+    import os
+
     from reports import render
     from verifiers import results as results_io
+    from verifiers.parallel import run_many
 
     old = results_io.load(args.compare) if args.compare else None
     out = _prepare_out(args.out)
     catalogue = collect()
     budget, device = profile(args.profile), resolve_device(args.device)
     chosen = [c for c in catalogue.claims if args.only in c.id]
+    jobs = (os.cpu_count() or 1) if args.jobs is None else args.jobs
+    if jobs < 1:
+        raise InvalidArgument(f"--jobs must be at least 1, got {jobs}")
     start = time.perf_counter()
-    runs: list[ClaimResult] = []
-    for i, c in enumerate(chosen, 1):
-        _progress(i, len(chosen), c.id)
-        runs += run_all(c, budget=budget, seed=args.seed, device=device)
+    runs: list[ClaimResult] = run_many(chosen, budget=budget, seed=args.seed, device=device, jobs=jobs,
+                                       on_done=lambda i, total, r: _progress(i, total, r.key))
     env = results_io.environment(profile=budget.name, seed=args.seed, device=device,
                                  wall_seconds=time.perf_counter() - start)
     doc = results_io.document(catalogue, runs, env)

@@ -15,6 +15,7 @@ import sympy as sp
 from claims.pu2026.sampling import chi_square, design, log_zhat_error
 from verifiers import Context, NegativeControl, Outcome, Real, Reference, check, claim
 from verifiers import montecarlo as mc
+from verifiers import sequential as seq
 from verifiers import symbolic
 
 #: Grid of sample sizes k for the rate fit.
@@ -31,7 +32,9 @@ SSM_LOGZ_BIAS = claim(
     notes="'Bias' is the bias of log Ẑ_k as an estimate of log Z, for the variant with k i.i.d. negatives "
           "from q and no positive kept in the denominator. The Monte Carlo check estimates k·bias on a grid "
           f"k in {K_GRID} on a fixed problem (n=20, q = softmax(0.6 s)), fits k·bias = a + b/k by weighted "
-          "least squares and tests -a/χ² against coef. The symbolic check is the delta method; its remainder "
+          "least squares and tests -a/χ² against coef with the group-sequential design of verifiers.sequential "
+          "(geometric looks from 4096 draws per k up to the profile's sample budget per k; stops once refuted "
+          "or resolved to ±(0.25·|coef| + 0.05)). The symbolic check is the delta method; its remainder "
           "is O(k^(-3/2)) because the weights e^{s_i}/q_i are bounded for finite n.",
     params={"coef": Real(0.5, doc="claimed coefficient of -χ²/k")},
     negative_controls=(NegativeControl("coef-1", {"coef": 1.0}, "twice the true coefficient"),),
@@ -53,19 +56,35 @@ def bias_symbolic(ctx: Context) -> Outcome:
     return symbolic.equals(derived, ctx["coef"], what="coefficient", steps=steps)
 
 
+class _ExtrapolatedCoefficient:
+    """Estimator of -intercept/χ² from running means of k·(log Ẑ_k − log Z), one per k in the grid."""
+
+    def __init__(self, ctx: Context) -> None:
+        s, q = design()
+        self.chi2 = chi_square(s, q)
+        gen = ctx.generator()
+        self.means = [seq.running_mean(ctx, lambda g, m, k=k: k * log_zhat_error(s, q, k, m, g), gen=gen,
+                                       batch=max(1, (1 << 21) // k)) for k in K_GRID]
+        self.scaled: list[mc.Estimate] = []
+        self.slope = float("nan")
+
+    def __call__(self, n: int) -> mc.Estimate:
+        self.scaled = [mean(n) for mean in self.means]
+        fit = mc.fit_line([1.0 / k for k in K_GRID], [e.value for e in self.scaled], [e.se for e in self.scaled])
+        self.slope = fit.slope.value
+        return mc.Estimate(-fit.intercept.value / self.chi2, fit.intercept.se / self.chi2, n)
+
+
 @check(SSM_LOGZ_BIAS, "montecarlo")
 def bias_montecarlo(ctx: Context) -> Outcome:
-    """Estimate k·bias on a grid of k, extrapolate to k → ∞, compare -intercept/χ² with coef."""
-    s, q = design()
-    chi2 = chi_square(s, q)
-    gen = ctx.generator()
-    scaled = [mc.mean(k * log_zhat_error(s, q, k, ctx.budget.samples, gen)) for k in K_GRID]
-    fit = mc.fit_line([1.0 / k for k in K_GRID], [e.value for e in scaled], [e.se for e in scaled])
-    coef = mc.Estimate(-fit.intercept.value / chi2, fit.intercept.se / chi2, fit.intercept.n)
-    outcome = mc.compare(coef, ctx["coef"], resolution=0.25 * abs(ctx["coef"]) + 0.05,
-                         what="extrapolated coefficient")
-    figure = mc.rate_figure(title="k · (E log Ẑ_k − log Z)", x=K_GRID, estimates=scaled, xlabel="k",
+    """Estimate k·bias on a grid of k, extrapolate to k → ∞, compare -intercept/χ² with coef (sequentially)."""
+    coefficient = _ExtrapolatedCoefficient(ctx)
+    outcome = seq.sequential_compare(ctx, coefficient, ctx["coef"], resolution=0.25 * abs(ctx["coef"]) + 0.05,
+                                     what="extrapolated coefficient", unit="draws of log Ẑ_k per k")
+    chi2 = coefficient.chi2
+    figure = mc.rate_figure(title="k · (E log Ẑ_k − log Z)", x=K_GRID, estimates=coefficient.scaled, xlabel="k",
                             ylabel="k · bias", claimed=[-ctx["coef"] * chi2] * len(K_GRID))
     return Outcome(verdict=outcome.verdict, reason=outcome.reason, counterexample=outcome.counterexample,
                    statistics={**outcome.statistics, "chi_square": chi2, "k_grid": list(K_GRID),
-                               "slope_b": fit.slope.value}, figures=(figure,))
+                               "total_draws": outcome.statistics["samples"] * len(K_GRID),
+                               "slope_b": coefficient.slope}, figures=(figure,))

@@ -1,0 +1,209 @@
+r"""Sequential Monte Carlo: sample in growing rounds and stop as soon as the decision is clear.
+
+Design. A group-sequential test with a fixed, small set of geometric looks
+:math:`n_1 < n_2 < \dots < n_L = n_{\max}` (``n_{j+1} = \mathrm{growth}\cdot n_j``,
+the last look capped at the budget ``max_samples``). At look :math:`j` the
+estimator is evaluated on the first :math:`n_j` draws and a two-sided z-interval
+at level :math:`\alpha_j` is formed.
+
+Error control. The per-look levels are a Bonferroni split of the check's level
+:math:`\alpha` (default :data:`verifiers.montecarlo.CHECK_ALPHA` = 1e-6):
+the final look gets ``final_share`` of :math:`\alpha` (default one half), the
+earlier looks share the rest equally, so :math:`\sum_j \alpha_j = \alpha`. By the
+union bound the intervals of all looks cover the true value simultaneously with
+probability at least :math:`1-\alpha`, whatever the dependence between looks and
+whenever the procedure stops. Hence the per-check false-failure rate (refuting a
+true claim) is at most :math:`\alpha`, and the suite-wide budget of
+:mod:`verifiers.montecarlo` (1e-4 over at most 100 Monte Carlo decisions) is
+unchanged by the multiple looks.
+
+Decision at look :math:`j` (half-width :math:`h_j = z_j\,\mathrm{se}_j`):
+``refuted`` if the interval excludes the claimed value; ``supported`` if it
+contains it and :math:`h_j \le` ``resolution`` (the power requirement); else
+draw more. When the last look is undecided the result is ``inconclusive``.
+
+Power. On simultaneous coverage, a ``supported`` claimed value lies within
+:math:`2\cdot` ``resolution`` of the truth, so a value at least the stated
+alternative :math:`\delta = 2\cdot` ``resolution`` away is supported with
+probability at most :math:`\alpha`. The statistics also report the power of the
+final look against :math:`\delta`, :math:`\Phi(\delta/\mathrm{se}_L - z_L)` (two-sided),
+with :math:`\mathrm{se}_L` projected from the latest look by the
+:math:`1/\sqrt n` law.
+
+The normal approximation is asymptotic; looks start at ``first`` (default 4096)
+draws so that the central limit theorem is a reasonable guide.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from scipy import stats as sps
+
+from verifiers.model import Context, Outcome
+from verifiers.montecarlo import CHECK_ALPHA, Estimate
+
+#: An estimator: given the number of draws so far, an :class:`Estimate` based on them.
+Estimator = Callable[[int], Estimate]
+
+#: Default size of the first look.
+FIRST_LOOK = 4096
+#: Default ratio between successive looks.
+GROWTH = 2.0
+
+
+@dataclass(frozen=True)
+class Design:
+    """Looks (cumulative draws) and their Bonferroni levels; ``sum(alphas) == alpha``."""
+
+    looks: tuple[int, ...]
+    alphas: tuple[float, ...]
+
+    @property
+    def alpha(self) -> float:
+        """The per-check error rate."""
+        return float(sum(self.alphas))
+
+    @property
+    def z(self) -> tuple[float, ...]:
+        """Two-sided critical values of the looks."""
+        return tuple(float(sps.norm.isf(a / 2)) for a in self.alphas)
+
+
+def design(max_samples: int, *, first: int = FIRST_LOOK, growth: float = GROWTH, alpha: float = CHECK_ALPHA,
+           final_share: float = 0.5) -> Design:
+    """Geometric looks ``first, first*growth, ...`` capped at ``max_samples``, with a Bonferroni split of ``alpha``.
+
+    The last look is always ``max_samples`` and receives ``final_share`` of
+    ``alpha`` (all of it when there is a single look).
+    """
+    if max_samples < 2 or growth <= 1 or not 0 < final_share <= 1 or not 0 < alpha < 1:
+        raise ValueError("need max_samples >= 2, growth > 1, 0 < final_share <= 1 and 0 < alpha < 1")
+    looks: list[int] = []
+    n = float(max(2, first))
+    while n < max_samples:
+        looks.append(int(n))
+        n *= growth
+    looks.append(int(max_samples))
+    if len(looks) == 1:
+        return Design((looks[0],), (alpha,))
+    early = alpha * (1 - final_share) / (len(looks) - 1)
+    return Design(tuple(looks), (early,) * (len(looks) - 1) + (alpha * final_share,))
+
+
+def sequential_compare(
+    ctx: Context,
+    estimator: Estimator,
+    claimed: float,
+    *,
+    resolution: float,
+    what: str,
+    max_samples: int | None = None,
+    first: int = FIRST_LOOK,
+    growth: float = GROWTH,
+    alpha: float = CHECK_ALPHA,
+    unit: str = "draws",
+) -> Outcome:
+    """Test ``claimed`` against ``estimator(n)`` at geometric looks; stop once refuted or resolved.
+
+    Parameters
+    ----------
+    ctx : Context
+        The check's context; ``ctx.budget.samples`` is the default ``max_samples``.
+    estimator : callable
+        ``estimator(n) -> Estimate`` based on the first ``n`` draws; called with
+        increasing ``n`` (see :func:`running_mean`; a fitted quantity can wrap
+        several running means).
+    claimed : float
+        The claimed value.
+    resolution : float
+        Largest interval half-width that may support ``claimed`` (the power requirement).
+    what : str
+        Name of the estimated quantity, for the reason.
+    max_samples, first, growth, alpha
+        The design (see :func:`design`).
+    unit : str
+        What one of the ``n`` draws is, for the statistics.
+    """
+    plan = design(max_samples or ctx.budget.samples, first=first, growth=growth, alpha=alpha)
+    for j, (n, z) in enumerate(zip(plan.looks, plan.z), 1):
+        est = estimator(n)
+        half = z * est.se
+        last = j == len(plan.looks)
+        if abs(est.value - claimed) > half or half <= resolution or last:
+            return _decide(est, claimed, half, z, j, plan, resolution, what, unit)
+    raise AssertionError("unreachable: the last look always decides")
+
+
+def _decide(est: Estimate, claimed: float, half: float, z: float, look: int, plan: Design, resolution: float,
+            what: str, unit: str) -> Outcome:
+    delta = 2 * resolution
+    z_last = plan.z[-1]
+    se_last = est.se * math.sqrt(est.n / plan.looks[-1]) if est.n > 0 else est.se
+    power = 1.0 if se_last == 0 else float(sps.norm.sf(z_last - delta / se_last) + sps.norm.cdf(-z_last - delta / se_last))
+    diff = est.value - claimed
+    zstat = diff / est.se if est.se > 0 else (0.0 if diff == 0 else math.copysign(math.inf, diff))
+    low, high = est.value - half, est.value + half
+    stats: dict[str, Any] = {
+        "estimate": est.value, "se": est.se, "ci_low": low, "ci_high": high, "n": est.n, "claimed": claimed,
+        "z": zstat, "z_crit": z, "half_width": half, "resolution": resolution, "alpha": plan.alpha,
+        "alpha_look": plan.alphas[look - 1], "sequential": True, "samples": est.n, "unit": unit,
+        "max_samples": plan.looks[-1], "looks": look, "max_looks": len(plan.looks),
+        "alternative": delta, "power": power,
+    }
+    text = f"{what} = {est.value:.4g} ± {half:.2g} after {est.n} {unit} (look {look}/{len(plan.looks)})"
+    if abs(diff) > half:
+        return Outcome(verdict="refuted", statistics=stats,
+                       counterexample={"estimate": est.value, "ci": [low, high], "claimed": claimed},
+                       reason=f"{text} excludes the claimed {claimed:.4g} (|z| = {abs(zstat):.1f} > {z:.1f}; "
+                              f"level {plan.alpha:.0e} over all looks)")
+    if half <= resolution:
+        return Outcome(verdict="supported", statistics=stats,
+                       reason=f"{text} contains the claimed {claimed:.4g} (level {plan.alpha:.0e} over all looks)")
+    return Outcome(verdict="inconclusive", statistics=stats,
+                   reason=f"{text} is wider than the resolution {resolution:.2g}: use a larger profile")
+
+
+class RunningMean:
+    """Sample mean of i.i.d. draws ``draw(gen, size)`` accumulated across calls.
+
+    Calling it with a total ``n`` draws only the missing ``n - count`` samples
+    (in batches of at most ``batch``), so successive looks reuse earlier draws.
+    Sums are shifted by the first batch's mean to avoid cancellation.
+    """
+
+    def __init__(self, draw: Callable[[Any, int], Any], gen: Any, batch: int = 1 << 16) -> None:
+        self.draw, self.gen, self.batch = draw, gen, batch
+        self.count, self.s1, self.s2 = 0, 0.0, 0.0
+        self.shift: float | None = None
+
+    def __call__(self, n: int) -> Estimate:
+        while self.count < n:
+            size = min(self.batch, n - self.count)
+            x = self.draw(self.gen, size).double().reshape(-1)
+            if self.shift is None:
+                self.shift = float(x.mean())
+            x = x - self.shift
+            self.s1 += float(x.sum())
+            self.s2 += float((x * x).sum())
+            self.count += int(x.numel())
+        return self.estimate()
+
+    def estimate(self) -> Estimate:
+        """The current mean and its standard error."""
+        m = self.s1 / self.count
+        var = max(self.s2 / self.count - m * m, 0.0) * self.count / max(self.count - 1, 1)
+        return Estimate(m + (self.shift or 0.0), math.sqrt(var / self.count), self.count)
+
+
+def running_mean(ctx: Context, draw: Callable[[Any, int], Any], *, gen: Any = None, batch: int = 1 << 16) -> RunningMean:
+    """An :data:`Estimator` for the mean of ``draw(gen, size)`` (a 1-D torch tensor of i.i.d. draws).
+
+    Uses ``gen`` if given (share one generator between several running means),
+    else a fresh ``ctx.generator()``.
+    """
+    return RunningMean(draw, gen if gen is not None else ctx.generator(), batch)
+
