@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from hypothesis import HealthCheck, Phase, assume, given, settings, target
 from hypothesis import seed as hypothesis_seed
-from hypothesis.errors import FailedHealthCheck, Unsatisfiable
+from hypothesis.errors import FailedHealthCheck, Flaky, Unsatisfiable
 from hypothesis.strategies import SearchStrategy
 
 from verifiers.model import Context, Outcome
@@ -78,9 +78,19 @@ def forall(
     except _Violation as v:
         return Outcome(verdict="refuted", reason=f"counterexample (shrunk): {v.detail}",
                        statistics=dict(counts), counterexample={"example": _plain(v.example), "detail": v.detail})
+    except Flaky as exc:
+        return _flaky(exc, counts)
     except (Unsatisfiable, FailedHealthCheck):
         pass
     return _no_violation(ctx, counts, what)
+
+
+def _flaky(exc: Flaky, counts: dict[str, int]) -> Outcome:
+    """A failure that did not reproduce on replay: evidence of a non-deterministic check, not a refutation."""
+    inner = [e for e in getattr(exc, "exceptions", ()) if isinstance(e, _Violation)]
+    example = {"example": _plain(inner[0].example), "detail": inner[0].detail} if inner else None
+    return Outcome(verdict="inconclusive", statistics=dict(counts), counterexample=example,
+                   reason="a violation was seen once but did not reproduce on replay (non-deterministic check)")
 
 
 def _no_violation(ctx: Context, counts: dict[str, int], what: str) -> Outcome:

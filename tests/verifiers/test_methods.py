@@ -110,3 +110,15 @@ def test_flops_counts_a_matrix_vector_product():
     """FlopCounterMode counts 2*m*n for an (m, n) @ (n,) product."""
     a, v = torch.ones(6, 5, dtype=torch.float64), torch.ones(5, 1, dtype=torch.float64)
     assert empirical.flops(torch.matmul, a, v) == 2 * 6 * 5
+
+
+def test_a_failure_that_does_not_reproduce_is_inconclusive_not_refuted():
+    """A non-deterministic predicate cannot refute a claim."""
+    calls = {"n": 0}
+
+    def once(n):
+        calls["n"] += 1
+        return calls["n"] != 5
+
+    out = prop.forall(CTX, st.integers(0, 100), once)
+    assert out.verdict == "inconclusive" and "did not reproduce" in out.reason
