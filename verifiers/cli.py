@@ -74,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     except SuiteError as exc:
         print(f"claims: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
+    except BrokenPipeError:  # output piped into e.g. `head`
+        sys.stderr.close()
+        return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ Item ids are claim keys (``pu2026/sop``, ``pu2026/sop[sparsemax]``), so
 
 from __future__ import annotations
 
+import os
 from typing import Any, Callable
 
 import pytest
@@ -28,8 +29,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Declare the ``claim`` marker."""
+    """Declare the ``claim`` marker; under pytest-xdist, give each worker one torch thread."""
     config.addinivalue_line("markers", "claim: a claim or negative-control run of the verification suite")
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        import torch
+
+        torch.set_num_threads(1)
 
 
 def claim_tests(source: str, package: str | None = None) -> Callable[..., None]:

@@ -69,7 +69,8 @@ def test_an_unknown_profile_is_a_usage_error(capsys):
 
 def test_report_writes_json_and_html(capsys, tmp_path):
     """`claims report` writes results.json (versioned schema) and index.html."""
-    code, _, err = run(capsys, "report", "--out", str(tmp_path), "--profile", "quick", "--only", "shift")
+    code, _, err = run(capsys, "report", "--out", str(tmp_path), "--profile", "quick", "--only", "shift",
+                      "--jobs", "1")
     doc = json.loads((tmp_path / "results.json").read_text())
     assert code == 0 and doc["schema"] == "claims-results/1"
     assert [r["key"] for r in doc["results"]] == ["cs231n/shift-invariance", "cs231n/shift-invariance[scale]"]
