@@ -124,6 +124,21 @@ def _summary(claims: list[dict[str, Any]], results: list[Mapping[str, Any]]) -> 
     }
 
 
+def _mutants(doc: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The mutation-testing table (``doc["mutants"]``, a list of ``MutantResult.to_json()``), or ``None``."""
+    if "mutants" not in doc:
+        return None
+    rows = []
+    for m in doc.get("mutants") or []:
+        verdicts = dict(m.get("verdicts") or {})
+        caught_by = [str(c) for c in m.get("caught_by") or []]
+        rows.append({"name": str(m.get("name", "")), "description": str(m.get("description", "")),
+                     "target": str(m.get("target", "")), "caught": bool(m.get("caught", bool(caught_by))),
+                     "caught_by": caught_by, "verdicts": [(str(k), str(v)) for k, v in verdicts.items()]})
+    return {"rows": rows, "total": len(rows), "caught": sum(r["caught"] for r in rows),
+            "missed": [r for r in rows if not r["caught"]]}
+
+
 def build(doc: Mapping[str, Any]) -> dict[str, Any]:
     """The view model of a results document: summary, claims, hierarchy, changes."""
     results = list(doc.get("results", []))
@@ -138,7 +153,8 @@ def build(doc: Mapping[str, Any]) -> dict[str, Any]:
     claims = [_claim_view(m, by_claim.get(cid, [])) for cid, m in metas.items()]
     return {"doc": doc, "env": doc.get("environment", {}), "claims": claims,
             "sources": _hierarchy(doc, claims), "summary": _summary(claims, results),
-            "changes": compare(doc), "source_ids": sorted({str(c["meta"].get("source", "")) for c in claims})}
+            "changes": compare(doc), "mutants": _mutants(doc),
+            "source_ids": sorted({str(c["meta"].get("source", "")) for c in claims})}
 
 
 def render(doc: dict[str, Any]) -> str:

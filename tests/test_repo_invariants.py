@@ -32,6 +32,31 @@ def test_no_string_is_evaluated_as_code():
     assert offenders == []
 
 
+#: Deserializers that can run code from a file: (module alias, attribute). Results files are JSON only.
+UNSAFE_LOADERS = {("pickle", "load"), ("pickle", "loads"), ("pickle", "Unpickler"), ("marshal", "load"),
+                  ("marshal", "loads"), ("shelve", "open"), ("dill", "load"), ("dill", "loads"),
+                  ("cloudpickle", "load"), ("cloudpickle", "loads"), ("yaml", "load"), ("yaml", "unsafe_load"),
+                  ("yaml", "full_load"), ("torch", "load"), ("np", "load"), ("numpy", "load"), ("jsonpickle", "decode")}
+UNSAFE_MODULES = {"pickle", "marshal", "shelve", "dill", "cloudpickle", "jsonpickle"}
+
+
+def test_no_file_is_deserialized_into_code():
+    """Nothing reads pickles, YAML tags, torch/NumPy pickles: a results or claim file can only be data (JSON)."""
+    offenders = []
+    extra = [p for folder in ("benchmarks", "scripts") for p in sorted((ROOT / folder).rglob("*.py"))]
+    for path in [*_python_files(), *extra]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            where = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}"
+            if isinstance(node, ast.Import):
+                offenders += [f"{where} import {a.name}" for a in node.names if a.name.split(".")[0] in UNSAFE_MODULES]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in UNSAFE_MODULES:
+                offenders.append(f"{where} from {node.module} import")
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and isinstance(node.func.value, ast.Name) and (node.func.value.id, node.func.attr) in UNSAFE_LOADERS):
+                offenders.append(f"{where} {node.func.value.id}.{node.func.attr}()")
+    assert offenders == []
+
+
 def test_every_claim_module_documents_its_statement_and_citation():
     """Each module declaring a claim has a docstring, and each claim a quote, a section and a statement."""
     for c in collect().claims:

@@ -10,24 +10,31 @@ from __future__ import annotations
 import mpmath
 import numpy as np
 
+from verifiers.inputs import finite_vector
+
 #: Working precision (decimal digits) of the exact evaluations.
 DPS = 50
 
 
-def log_softmax(s: np.ndarray) -> np.ndarray:
-    """Max-subtracted log-softmax of a float64 vector."""
+def _log_softmax(s: np.ndarray) -> np.ndarray:
+    """Max-subtracted log-softmax (no input validation: the public functions validate once)."""
     shifted = s - s.max()
     return shifted - np.log(np.exp(shifted).sum())
 
 
+def log_softmax(s: np.ndarray) -> np.ndarray:
+    """Max-subtracted log-softmax of a float64 vector (finite entries required)."""
+    return _log_softmax(finite_vector("claims.cs231n.losses.log_softmax", s))
+
+
 def softmax(s: np.ndarray) -> np.ndarray:
-    """Max-subtracted softmax of a float64 vector."""
-    return np.exp(log_softmax(s))
+    """Max-subtracted softmax of a float64 vector (finite entries required)."""
+    return np.exp(_log_softmax(finite_vector("claims.cs231n.losses.softmax", s)))
 
 
 def cross_entropy(s: np.ndarray, c: int) -> float:
-    r""":math:`-\log\mathrm{softmax}(s)_c = \mathrm{logsumexp}(s) - s_c` in float64."""
-    return float(-log_softmax(s)[c])
+    r""":math:`-\log\mathrm{softmax}(s)_c = \mathrm{logsumexp}(s) - s_c` in float64 (finite entries required)."""
+    return float(-_log_softmax(finite_vector("claims.cs231n.losses.cross_entropy", s))[c])
 
 
 def entropy(p: np.ndarray, log_p: np.ndarray) -> float:
@@ -41,6 +48,7 @@ def exact_ce(s: np.ndarray, c: int) -> mpmath.mpf:
     Each float64 entry converts to mpmath exactly; the differences and the
     exponentials are taken at ``DPS`` digits with no underflow.
     """
+    finite_vector("claims.cs231n.losses.exact_ce", s)
     with mpmath.workdps(DPS):
         sc = mpmath.mpf(float(s[c]))
         rest = mpmath.fsum(mpmath.exp(mpmath.mpf(float(x)) - sc) for j, x in enumerate(s) if j != c)
@@ -49,6 +57,7 @@ def exact_ce(s: np.ndarray, c: int) -> mpmath.mpf:
 
 def exact_softmax(s: np.ndarray) -> list[mpmath.mpf]:
     """Softmax of a finite float vector in mpmath (reference values for accuracy checks)."""
+    finite_vector("claims.cs231n.losses.exact_softmax", s)
     with mpmath.workdps(DPS):
         xs = [mpmath.mpf(float(x)) for x in s]
         top = max(xs)

@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from verifiers.inputs import finite_vector
+
 MAPS = ("spherical", "taylor")
 LOSSES = ("spherical", "taylor", "log-softmax")
 #: Default ε of the spherical softmax (the value used by the spherical-even claim).
@@ -43,19 +45,22 @@ def numerator(name: str, x: Any, eps: Any = EPS) -> Any:
 
 
 def prediction(name: str, o: torch.Tensor, eps: float = EPS) -> torch.Tensor:
-    """:math:`f(o)` along the last dimension."""
+    """:math:`f(o)` along the last dimension (finite entries required)."""
+    finite_vector("claims.dbv2016.spherical.prediction", o)
     g = numerator(name, o, eps)
     return g / g.sum(dim=-1, keepdim=True)
 
 
 def apply(name: str, o: np.ndarray, eps: float = EPS) -> np.ndarray:
-    """:func:`prediction` on a NumPy vector, returned as NumPy."""
+    """:func:`prediction` on a NumPy vector, returned as NumPy (finite entries required)."""
+    finite_vector("claims.dbv2016.spherical.apply", o)
     with torch.no_grad():
         return prediction(name, torch.as_tensor(o, dtype=torch.float64), eps).numpy()
 
 
 def loss_naive(name: str, o: torch.Tensor, c: int, eps: float = EPS) -> torch.Tensor:
-    r""":math:`-\log f(o)_c` computed from the whole vector ``o`` (last dimension)."""
+    r""":math:`-\log f(o)_c` computed from the whole vector ``o`` (last dimension; finite entries required)."""
+    finite_vector("claims.dbv2016.spherical.loss_naive", o)
     if name == "log-softmax":
         return -torch.log_softmax(o, dim=-1)[..., c]
     g = numerator(name, o, eps)

@@ -14,6 +14,8 @@ import numpy as np
 import torch
 from entmax import entmax15, entmax_bisect, sparsemax
 
+from verifiers.inputs import finite_vector
+
 MAPS = ("softmax", "sparsemax", "entmax15", "entmax")
 
 Map = Callable[[torch.Tensor], torch.Tensor]
@@ -32,7 +34,11 @@ def prediction_map(name: str, alpha: float = 1.5) -> Map:
 
 
 def apply(name: str, s: np.ndarray, alpha: float = 1.5) -> np.ndarray:
-    """Apply a map to a NumPy vector of logits and return a NumPy vector."""
+    """Apply a map to a NumPy vector of logits and return a NumPy vector.
+
+    Raises :class:`~verifiers.errors.InvalidArgument` for NaN or infinite logits (see :mod:`verifiers.inputs`).
+    """
+    finite_vector("claims.pu2026.maps.apply", s)
     with torch.no_grad():
         return prediction_map(name, alpha)(torch.as_tensor(s, dtype=torch.float64)).numpy()
 

@@ -157,3 +157,52 @@ def test_view_model_counts(doc: dict[str, Any]) -> None:
     s = build(doc)["summary"]
     assert (s["claims"], s["holds"], s["controls"], s["controls_refuted"], s["runs"], s["runs_passed"]) == \
         (4, 2, 3, 2, 7, 5)
+
+
+def _with_mutants(doc: dict[str, Any]) -> dict[str, Any]:
+    d = dict(doc)
+    d["mutants"] = [
+        {"name": "sign-flip", "description": "softmax of -s", "target": "alpha.maps:apply", "caught": True,
+         "caught_by": ["alpha/proved"], "verdicts": {"alpha/proved": "refuted", "alpha/mc": "supported"}},
+        {"name": "survivor " + EVIL, "description": "broken " + EVIL, "target": EVIL, "caught": False,
+         "caught_by": [], "verdicts": {"alpha/mc": "supported", EVIL: "inconclusive"}},
+    ]
+    return d
+
+
+def test_mutation_section_only_when_present(page: str, doc: dict[str, Any]) -> None:
+    assert 'id="mutants"' not in page
+    t = Tags(render(_with_mutants(doc)))
+    rows = t.find("tr", **{"data-mutant": "sign-flip"})
+    assert rows and rows[0]["data-caught"] == "true"
+    assert t.find("tr", **{"data-mutant": "survivor " + EVIL})[0]["data-caught"] == "false"
+
+
+def test_mutation_section_table(doc: dict[str, Any]) -> None:
+    html = render(_with_mutants(doc))
+    section = re.search(r'<section id="mutants">(.*?)</section>', html, re.S).group(1)
+    line = re.sub(r"\s+", " ", re.search(r'id="mutants-line">(.*?)</p>', section, re.S).group(1))
+    assert line.startswith("1 of 2 mutants caught; <b>not caught</b>: <code>survivor &lt;script&gt;")
+    first = re.search(r'<tr data-mutant="sign-flip".*?</tr>', section, re.S).group(0)
+    assert "softmax of -s" in first and "<code class=\"small\">alpha.maps:apply</code>" in first
+    assert '<a href="#claim-alpha-proved">alpha/proved</a>' in first
+    assert re.search(r'alpha/mc</a>: <span class="v v-supported"', first)
+    assert "<b>not caught</b>" in section and "<script" not in section
+    all_caught = _with_mutants(doc)
+    all_caught["mutants"] = all_caught["mutants"][:1]
+    assert "All 1 mutants were caught" in render(all_caught)
+    assert "No mutants were run." in render(dict(doc, mutants=[]))
+
+
+def test_compared_results_file_is_escaped(doc: dict[str, Any]) -> None:
+    """A results.json given to --compare is untrusted too: hostile keys, reasons and environment are escaped."""
+    old = [{"claim_id": EVIL, "control": None, "key": EVIL, "verdict": "proved", "expected": "holds",
+            "passed": True, "evidence": [{"method": EVIL, "verdict": "proved", "reason": EVIL,
+                                          "statistics": {"estimate": EVIL, EVIL: 1}}]},
+           {**doc["results"][0], "verdict": EVIL, "evidence": [{"method": "symbolic", "verdict": EVIL,
+                                                                "reason": EVIL}]}]
+    d = dict(doc, compared_with={"path": EVIL + ".json", "environment": {"git_commit": EVIL, EVIL: EVIL},
+                                 "results": old})
+    html = render(d)
+    assert html.count("<script") == 1, "only the report's own script"
+    assert "&lt;script&gt;" in re.search(r'<section id="changes".*?</section>', html, re.S).group(0)
