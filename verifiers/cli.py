@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import NoReturn
 
-from verifiers.budget import PROFILES, profile
+from verifiers.budget import PROFILES, Budget, profile
 from verifiers.collect import Catalogue, collect
 from verifiers.errors import InvalidArgument, SuiteError
 from verifiers.model import Claim, ClaimResult
@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     reporter.add_argument("--out", type=Path, default=Path("report"), help="output folder (default: report)")
     reporter.add_argument("--compare", type=Path, help="an earlier results.json to compare with")
     reporter.add_argument("--only", metavar="SUBSTRING", default="", help="only claims whose id contains this")
+    reporter.add_argument("--skip-mutants", action="store_true",
+                          help="do not run the mutation tests (broken implementations each claim must catch)")
     reporter.add_argument("--jobs", type=int, default=None, metavar="N",
                           help="worker processes (default: number of CPUs; 1 runs serially)")
     _add_run_options(reporter, default_profile="standard")
@@ -162,6 +164,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     env = results_io.environment(profile=budget.name, seed=args.seed, device=device,
                                  wall_seconds=time.perf_counter() - start)
     doc = results_io.document(catalogue, runs, env)
+    if not args.skip_mutants:
+        doc["mutants"] = _mutation_results(catalogue, {c.id for c in chosen}, budget, args.seed)
     if old is not None:
         doc["compared_with"] = {"path": str(args.compare), "environment": old.get("environment", {}),
                                 "results": old["results"]}
@@ -170,6 +174,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     passed = sum(r.passed for r in runs)
     print(f"\n{passed}/{len(runs)} runs as expected; report: {(out / 'index.html').resolve()}", file=sys.stderr)
     return 0 if passed == len(runs) else 1
+
+
+def _mutation_results(catalogue: Catalogue, chosen: set[str], budget: Budget, seed: int) -> list[dict[str, object]]:
+    """Run every mutant whose claims were all chosen; one record per mutant."""
+    from verifiers.mutation import collect_mutants, run_mutant
+
+    mutants = [m for m in collect_mutants() if set(m.claims) <= chosen]
+    records = []
+    for i, mutant in enumerate(mutants, 1):
+        _progress(i, len(mutants), f"mutant {mutant.name}")
+        records.append(run_mutant(mutant, catalogue, budget=budget, seed=seed).to_json())
+    return records
 
 
 def _prepare_out(out: Path) -> Path:

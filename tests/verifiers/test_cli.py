@@ -76,6 +76,18 @@ def test_report_writes_json_and_html(capsys, tmp_path):
     assert [r["key"] for r in doc["results"]] == ["cs231n/shift-invariance", "cs231n/shift-invariance[scale]"]
     assert "cs231n/shift-invariance" in (tmp_path / "index.html").read_text()
     assert "report:" in err
+    assert doc["mutants"] == []  # no mutant lists only the shift-invariance claim
+
+
+def test_report_runs_the_mutants_of_the_chosen_claims(capsys, tmp_path):
+    """Mutants whose claims were chosen are run and recorded; --skip-mutants leaves them out."""
+    code, _, _ = run(capsys, "report", "--out", str(tmp_path), "--profile", "quick", "--only", "stable-softmax",
+                     "--jobs", "1")
+    mutants = json.loads((tmp_path / "results.json").read_text())["mutants"]
+    assert code == 0 and mutants and all(m["caught_by"] == ["cs231n/stable-softmax"] for m in mutants)
+    run(capsys, "report", "--out", str(tmp_path), "--profile", "quick", "--only", "stable-softmax", "--jobs", "1",
+        "--skip-mutants")
+    assert "mutants" not in json.loads((tmp_path / "results.json").read_text())
 
 
 def test_report_into_an_unwritable_folder_is_a_usage_error(capsys, tmp_path):
