@@ -13,6 +13,12 @@ only for checks searching ``logits()``), which may run up to ``--patience`` time
 that budget so that its time is measured where it succeeds at all. Times are
 medians over ``--repeats`` seeds; only bounds checked with ``sharp=True`` count.
 
+Harder instances (``--sizes``, default 16 and 32): the same objectives, local
+search and budgets, but every method searches score vectors of one fixed, larger
+length ``n`` (Hypothesis ``logits(size=n)``; uniform random logits in
+``[-10, 10]^n``). These rows are labelled ``n = ...``; the default rows search
+the check's own strategy (lengths 2..8).
+
 Usage: ``.venv/bin/python benchmarks/search.py [--profile quick] [--seed 0] [--tol 1e-3]``
 """
 
@@ -36,6 +42,7 @@ from hypothesis import seed as hypothesis_seed  # noqa: E402
 import verifiers.property as prop  # noqa: E402
 from verifiers import Context, collect, profile  # noqa: E402
 from verifiers.runner import derive_seed, run_check  # noqa: E402
+from verifiers.strategies import logits  # noqa: E402
 
 
 def _ctx(c: Any, control: Any, prof: str, seed: int) -> Context:
@@ -126,12 +133,12 @@ def untargeted(cap: dict[str, Any], tol: float, evaluations: int) -> float | Non
     return clock.hit
 
 
-def uniform(cap: dict[str, Any], tol: float, evaluations: int, seed: int) -> float | None:
-    """Plain uniform random logits in [-10, 10]^n, n uniform in 2..8."""
+def uniform(cap: dict[str, Any], tol: float, evaluations: int, seed: int, size: int | None = None) -> float | None:
+    """Plain uniform random logits in [-10, 10]^n, n uniform in 2..8 (or fixed ``size``)."""
     rng = np.random.default_rng(seed)
     clock = _Clock(cap["objective"], cap["bound"], tol)
     for _ in range(evaluations):
-        clock(rng.uniform(-10.0, 10.0, size=int(rng.integers(2, 9))))
+        clock(rng.uniform(-10.0, 10.0, size=size or int(rng.integers(2, 9))))
         if clock.hit is not None:
             break
     return clock.hit
@@ -144,32 +151,51 @@ def _median(times: list[float | None]) -> float | None:
 
 
 def tightness(claims: list[Any], prof: str, seed: int, tol: float, patience: int,
-              repeats: int) -> list[dict[str, Any]]:
-    """Median time to reach each sharp bound over seeds: targeted search versus the untargeted baselines."""
+              repeats: int, sizes: tuple[int | None, ...] = (None,)) -> list[dict[str, Any]]:
+    """Median time to reach each sharp bound over seeds: targeted search versus the untargeted baselines.
+
+    ``sizes``: ``None`` searches the check's own strategy; an integer ``n`` replaces a ``logits()``
+    strategy by ``logits(size=n)`` (and uniform random vectors of length ``n``) for every method.
+    """
     rows = []
     for c in claims:
-        runs: dict[str, list[float | None]] = {"targeted": [], "untargeted": [], "uniform": []}
-        cap: dict[str, Any] | None = None
-        for r in range(repeats):
-            cap = capture(c, prof, seed + r)
-            if cap is None:
-                break
-            budget = cap["ctx"].budget
-            evaluations = budget.examples + cap["starts"] * budget.local_steps
-            runs["targeted"].append(targeted(cap, tol)[0])
-            runs["untargeted"].append(untargeted(cap, tol, evaluations))
-            if repr(cap["strategy"]).startswith("logits("):
-                runs["uniform"].append(uniform(cap, tol, patience * evaluations, seed + r))
-        if cap is None:
-            continue
-        row: dict[str, Any] = {"claim": c.id, "bound": cap["bound"], "evaluations": evaluations,
-                               "repeats": repeats, "runs": runs,
-                               **{k: _median(v) for k, v in runs.items() if v}}
-        if row.get("targeted") and row.get("uniform"):
-            row["speedup_vs_uniform"] = f"{row['uniform'] / row['targeted']:.1f}×"
-        print(f"tight  {c.id:40} {({k: v for k, v in row.items() if k != 'runs'})}", file=sys.stderr)
-        rows.append(row)
+        for size in sizes:
+            row = _tightness_row(c, prof, seed, tol, patience, repeats, size)
+            if row is not None:
+                rows.append(row)
     return rows
+
+
+def _tightness_row(c: Any, prof: str, seed: int, tol: float, patience: int, repeats: int,
+                   size: int | None) -> dict[str, Any] | None:
+    runs: dict[str, list[float | None]] = {"targeted": [], "untargeted": [], "uniform": []}
+    cap: dict[str, Any] | None = None
+    for r in range(repeats):
+        cap = capture(c, prof, seed + r)
+        if cap is None:
+            return None
+        is_logits = repr(cap["strategy"]).startswith("logits(")
+        if size is not None:
+            if not is_logits:
+                return None
+            cap = {**cap, "strategy": logits(size=size)}
+        budget = cap["ctx"].budget
+        evaluations = budget.examples + cap["starts"] * budget.local_steps
+        runs["targeted"].append(targeted(cap, tol)[0])
+        runs["untargeted"].append(untargeted(cap, tol, evaluations))
+        if is_logits:
+            runs["uniform"].append(uniform(cap, tol, patience * evaluations, seed + r, size))
+    if cap is None:
+        return None
+    row: dict[str, Any] = {"claim": c.id, "instances": "default (n = 2..8)" if size is None else f"n = {size}",
+                           "size": size, "bound": cap["bound"], "evaluations": evaluations,
+                           "repeats": repeats, "runs": runs, **{k: _median(v) for k, v in runs.items() if v}}
+    if row.get("targeted") and row.get("uniform"):
+        row["speedup_vs_uniform"] = f"{row['uniform'] / row['targeted']:.1f}×"
+    elif row.get("targeted") and runs["uniform"] and row.get("uniform") is None:
+        row["speedup_vs_uniform"] = f"uniform fails ({patience}× budget)"
+    print(f"tight  {c.id:40} {({k: v for k, v in row.items() if k != 'runs'})}", file=sys.stderr)
+    return row
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -180,11 +206,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tol", type=float, default=1e-3)
     parser.add_argument("--patience", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=5, help="seeds per tightness measurement (medians)")
+    parser.add_argument("--sizes", default="16,32", help="fixed lengths n of the harder instances ('' for none)")
+    parser.add_argument("--skip-refutations", action="store_true", help="only the tightness part")
     args = parser.parse_args(argv)
+    sizes = (None, *(int(v) for v in args.sizes.split(",") if v))
     claims = [c for c in collect().claims if "property" in c.checks]
-    refs = refutations(claims, args.profile, args.seed)
+    refs = [] if args.skip_refutations else refutations(claims, args.profile, args.seed)
     refuted = [r["seconds"] for r in refs if r["verdict"] == "refuted"]
-    rows = tightness(claims, args.profile, args.seed, args.tol, args.patience, args.repeats)
+    rows = tightness(claims, args.profile, args.seed, args.tol, args.patience, args.repeats, sizes)
     data = {"profile": args.profile, "seed": args.seed, "tol": args.tol, "refutations": refs,
             "refuted": len(refuted), "not_refuted": len(refs) - len(refuted),
             "median_refute_seconds": statistics.median(refuted) if refuted else float("nan"),

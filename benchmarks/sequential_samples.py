@@ -3,8 +3,9 @@
 Every claim with a ``montecarlo`` check is run (defaults and each negative
 control, that check only) for a few seeds and profiles. Checks built on
 :func:`verifiers.sequential.sequential_compare` record ``samples`` used; a fixed
-design spends the profile's whole budget (``max_samples``). Claims whose check
-records no sequential statistics are listed as not converted.
+design spends the profile's whole budget (``max_samples``, in the check's own unit:
+draws per grid point for the rate fits). Claims whose check records no sequential
+statistics are listed as not converted. Totals are given per profile and per claim.
 
 Usage: ``.venv/bin/python benchmarks/sequential_samples.py [--profiles quick,standard,thorough] [--seeds 3]``
 """
@@ -39,9 +40,14 @@ def run_one(c: Any, control: Any, prof: str, seed: int) -> dict[str, Any]:
                            "seconds": ev.seconds, "sequential": bool(s.get("sequential"))}
     if row["sequential"]:
         sigma = s["se"] * math.sqrt(s["samples"])
-        oracle = math.ceil((Z_CRIT * sigma / s["resolution"]) ** 2) if s["resolution"] > 0 else s["max_samples"]
+        if s.get("equivalence"):  # the half-width that decides: distance from the estimate to the band's edge
+            needed = abs(s["distance_to_edge"])
+        else:
+            needed = s["resolution"]
+        oracle = math.ceil((Z_CRIT * sigma / needed) ** 2) if needed > 0 else s["max_samples"]
         row.update(samples=int(s["samples"]), max_samples=int(s["max_samples"]), looks=s["looks"],
-                   max_looks=s["max_looks"], oracle_fixed=int(oracle), power=s["power"])
+                   max_looks=s["max_looks"], oracle_fixed=int(oracle), power=s.get("power"),
+                   unit=s.get("unit", "draws"))
     return row
 
 
@@ -75,7 +81,15 @@ def main(argv: list[str] | None = None) -> int:
         seq_n, fixed_n, oracle_n = (sum(r[k] for r in rows) for k in ("samples", "max_samples", "oracle_fixed"))
         profiles.append({"profile": prof, "runs": len(rows), "sequential": seq_n, "fixed": fixed_n,
                          "ratio": fixed_n / seq_n, "oracle_fixed": oracle_n, "ratio_oracle": oracle_n / seq_n})
+    per_claim = []
+    for prof in args.profiles.split(","):
+        for cid in dict.fromkeys(r["key"].split("[")[0] for r in runs if r["profile"] == prof and r["sequential"]):
+            rows = [r for r in runs if r["profile"] == prof and r["sequential"] and r["key"].split("[")[0] == cid]
+            seq_n, fixed_n = sum(r["samples"] for r in rows), sum(r["max_samples"] for r in rows)
+            per_claim.append({"profile": prof, "claim": cid, "runs": len(rows), "sequential": seq_n,
+                              "fixed": fixed_n, "ratio": fixed_n / seq_n, "unit": rows[0]["unit"]})
     path = write("sequential_samples", {"alpha": CHECK_ALPHA, "seeds": args.seeds, "profiles": profiles,
+                                        "per_claim": per_claim,
                                         "runs": runs, "not_sequential": not_sequential,
                                         "environment": environment()})
     for p in profiles:

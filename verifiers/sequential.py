@@ -30,14 +30,26 @@ final look against :math:`\delta`, :math:`\Phi(\delta/\mathrm{se}_L - z_L)` (two
 with :math:`\mathrm{se}_L` projected from the latest look by the
 :math:`1/\sqrt n` law.
 
+Equivalence tests. :func:`sequential_equivalence` tests "the true value lies
+within ``margin`` of ``claimed``" with the same looks and levels: ``supported``
+once the interval lies inside :math:`[\mathrm{claimed}-\mathrm{margin},
+\mathrm{claimed}+\mathrm{margin}]`, ``refuted`` once it is disjoint from it, else
+draw more (``inconclusive`` after the last look). On simultaneous coverage the
+true value is inside the interval at the stopping look, so either wrong verdict
+needs a non-covering interval: both error rates are at most :math:`\alpha`. No
+separate resolution is needed: a decision is reached once the half-width is
+below the distance between the truth and the nearer edge of the band.
+
 The normal approximation is asymptotic; looks start at ``first`` (default 4096)
-draws so that the central limit theorem is a reasonable guide.
+draws so that the central limit theorem is a reasonable guide. Estimators that
+need more draws before their standard error is trustworthy (a variance, a fit
+over several running means) should pass a larger ``first``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,12 +141,79 @@ def sequential_compare(
         What one of the ``n`` draws is, for the statistics.
     """
     plan = design(max_samples or ctx.budget.samples, first=first, growth=growth, alpha=alpha)
-    for j, (n, z) in enumerate(zip(plan.looks, plan.z), 1):
-        est = estimator(n)
-        half = z * est.se
-        last = j == len(plan.looks)
+    for j, est, half, z, last in _looks(plan, estimator):
         if abs(est.value - claimed) > half or half <= resolution or last:
             return _decide(est, claimed, half, z, j, plan, resolution, what, unit)
+    raise AssertionError("unreachable: the last look always decides")
+
+
+def _looks(plan: Design, estimator: Estimator) -> Iterator[tuple[int, Estimate, float, float, bool]]:
+    """For each look: its number, the estimate, the interval half-width, the critical value, whether it is last."""
+    for j, (n, z) in enumerate(zip(plan.looks, plan.z), 1):
+        est = estimator(n)
+        yield j, est, z * est.se, z, j == len(plan.looks)
+
+
+def _design_stats(est: Estimate, half: float, z: float, look: int, plan: Design, unit: str) -> dict[str, Any]:
+    """Statistics shared by the sequential tests: the interval and where the design stopped."""
+    return {"estimate": est.value, "se": est.se, "ci_low": est.value - half, "ci_high": est.value + half,
+            "n": est.n, "z_crit": z, "half_width": half, "alpha": plan.alpha, "alpha_look": plan.alphas[look - 1],
+            "sequential": True, "samples": est.n, "unit": unit, "max_samples": plan.looks[-1], "looks": look,
+            "max_looks": len(plan.looks)}
+
+
+def sequential_equivalence(
+    ctx: Context,
+    estimator: Estimator,
+    claimed: float,
+    *,
+    margin: float,
+    what: str,
+    max_samples: int | None = None,
+    first: int = FIRST_LOOK,
+    growth: float = GROWTH,
+    alpha: float = CHECK_ALPHA,
+    unit: str = "draws",
+) -> Outcome:
+    """Equivalence test of "the true value is within ``margin`` of ``claimed``", sequentially.
+
+    ``supported`` once the look's interval lies inside ``[claimed - margin,
+    claimed + margin]``, ``refuted`` once it is disjoint from that band, else
+    draw more; ``inconclusive`` when the last look still straddles an edge.
+    Both error rates are at most ``alpha`` (see the module docstring).
+
+    Parameters
+    ----------
+    ctx, estimator, what, max_samples, first, growth, alpha, unit
+        As for :func:`sequential_compare`.
+    claimed : float
+        Centre of the band.
+    margin : float
+        Half-width of the band (how near "near" is); positive.
+    """
+    if not margin > 0:
+        raise ValueError("the equivalence margin must be positive")
+    plan = design(max_samples or ctx.budget.samples, first=first, growth=growth, alpha=alpha)
+    lo_band, hi_band = claimed - margin, claimed + margin
+    for j, est, half, z, last in _looks(plan, estimator):
+        low, high = est.value - half, est.value + half
+        inside, outside = lo_band <= low and high <= hi_band, high < lo_band or low > hi_band
+        if not (inside or outside or last):
+            continue
+        stats = {**_design_stats(est, half, z, j, plan, unit), "claimed": claimed, "margin": margin,
+                 "equivalence": True, "distance_to_edge": margin - abs(est.value - claimed)}
+        text = (f"{what} = {est.value:.5g}, interval [{low:.5g}, {high:.5g}] after {est.n} {unit} "
+                f"(look {j}/{len(plan.looks)}, level {plan.alpha:.0e} over all looks)")
+        if inside:
+            return Outcome(verdict="supported", statistics=stats,
+                           reason=f"{text} lies within {margin:g} of the claimed {claimed:.5g}")
+        if outside:
+            return Outcome(verdict="refuted", statistics=stats,
+                           counterexample={"estimate": est.value, "ci": [low, high], "claimed": claimed,
+                                           "margin": margin},
+                           reason=f"{text} is more than {margin:g} away from the claimed {claimed:.5g}")
+        return Outcome(verdict="inconclusive", statistics=stats,
+                       reason=f"{text} straddles an edge of claimed ± {margin:g}: use a larger profile")
     raise AssertionError("unreachable: the last look always decides")
 
 
@@ -147,13 +226,8 @@ def _decide(est: Estimate, claimed: float, half: float, z: float, look: int, pla
     diff = est.value - claimed
     zstat = diff / est.se if est.se > 0 else (0.0 if diff == 0 else math.copysign(math.inf, diff))
     low, high = est.value - half, est.value + half
-    stats: dict[str, Any] = {
-        "estimate": est.value, "se": est.se, "ci_low": low, "ci_high": high, "n": est.n, "claimed": claimed,
-        "z": zstat, "z_crit": z, "half_width": half, "resolution": resolution, "alpha": plan.alpha,
-        "alpha_look": plan.alphas[look - 1], "sequential": True, "samples": est.n, "unit": unit,
-        "max_samples": plan.looks[-1], "looks": look, "max_looks": len(plan.looks),
-        "alternative": delta, "power": power,
-    }
+    stats: dict[str, Any] = {**_design_stats(est, half, z, look, plan, unit), "claimed": claimed, "z": zstat,
+                             "resolution": resolution, "alternative": delta, "power": power}
     text = f"{what} = {est.value:.4g} ± {half:.2g} after {est.n} {unit} (look {look}/{len(plan.looks)})"
     if abs(diff) > half:
         return Outcome(verdict="refuted", statistics=stats,
@@ -207,3 +281,47 @@ def running_mean(ctx: Context, draw: Callable[[Any, int], Any], *, gen: Any = No
     """
     return RunningMean(draw, gen if gen is not None else ctx.generator(), batch)
 
+
+
+class RunningVariance:
+    r"""Sample variance of i.i.d. draws ``draw(gen, size)`` accumulated across calls, with its standard error.
+
+    Like :class:`RunningMean` (only missing draws are taken; sums shifted by the
+    first batch's mean), but keeps the first four power sums: the estimate is the
+    unbiased sample variance :math:`\hat\sigma^2`, its standard error
+    :math:`\sqrt{(\hat\mu_4-\hat\sigma^4)/m}`.
+    """
+
+    def __init__(self, draw: Callable[[Any, int], Any], gen: Any, batch: int = 1 << 16) -> None:
+        self.draw, self.gen, self.batch = draw, gen, batch
+        self.count, self.sums = 0, [0.0, 0.0, 0.0, 0.0]
+        self.shift: float | None = None
+
+    def __call__(self, n: int) -> Estimate:
+        while self.count < n:
+            size = min(self.batch, n - self.count)
+            x = self.draw(self.gen, size).double().reshape(-1)
+            if self.shift is None:
+                self.shift = float(x.mean())
+            x = x - self.shift
+            power = x
+            for j in range(4):
+                self.sums[j] += float(power.sum())
+                power = power * x if j < 3 else power
+            self.count += int(x.numel())
+        return self.estimate()
+
+    def estimate(self) -> Estimate:
+        """The current unbiased variance and its standard error (needs at least two draws)."""
+        m = self.count
+        r1, r2, r3, r4 = (v / m for v in self.sums)
+        c2 = max(r2 - r1 * r1, 0.0)
+        c4 = max(r4 - 4 * r1 * r3 + 6 * r1 * r1 * r2 - 3 * r1 ** 4, 0.0)
+        var = c2 * m / max(m - 1, 1)
+        return Estimate(var, math.sqrt(max(c4 - var * var, 0.0) / m), m)
+
+
+def running_variance(ctx: Context, draw: Callable[[Any, int], Any], *, gen: Any = None,
+                     batch: int = 1 << 16) -> RunningVariance:
+    """An :data:`Estimator` for the variance of ``draw(gen, size)`` (see :class:`RunningVariance`)."""
+    return RunningVariance(draw, gen if gen is not None else ctx.generator(), batch)

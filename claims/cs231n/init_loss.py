@@ -19,7 +19,7 @@ import sympy as sp
 import torch
 
 from verifiers import Context, Integer, NegativeControl, Outcome, Real, Reference, check, claim
-from verifiers import montecarlo as mc
+from verifiers import sequential as seq
 from verifiers import symbolic
 
 #: Input dimension of a CIFAR-10 image (32 x 32 x 3).
@@ -34,9 +34,11 @@ INIT_LOSS = claim(
                         "For CIFAR-10 (C=10), the loss should start near -log(0.1) = 2.302"),
     notes="The seed says 'near log C'; we make 'near' explicit as |E loss - log C| <= tol with tol = 0.01 nats "
           "(an equivalence test: supported when the whole Monte Carlo CI lies inside [log C - tol, log C + tol], "
-          "refuted when it lies outside, else inconclusive). Exactly log C holds only at W = 0; the second-order "
-          "expansion gives E loss = log C + (1 - 1/C) scale^2 D / 2 + O(scale^4 D^2), about +0.0014 at the "
-          f"defaults (D = {DIM}), so a much larger scale is correctly refuted. Data model: inputs standardized "
+          "refuted when it lies outside, else inconclusive; run with the group-sequential design of "
+          "verifiers.sequential, geometric looks from 4096 draws up to the profile's sample budget, stopping at "
+          "the first look that decides, level 1e-6 over all looks). Exactly log C holds only at W = 0; "
+          "the second-order expansion gives E loss = log C + (1 - 1/C) scale^2 D / 2 + O(scale^4 D^2), "
+          f"about +0.0014 at the defaults (D = {DIM}), so a much larger scale is correctly refuted. Data model: inputs standardized "
           "per example (zero mean, unit variance over their D pixels), so ||x||^2 = D and, given x, the scores "
           "are i.i.d. N(0, scale^2 D); we sample them directly. A fresh W, x and c per draw. The parameter "
           "`fraction` scales the claimed value (the negative control claims log(C)/2).",
@@ -74,29 +76,13 @@ def loss_draws(ctx: Context) -> Callable[[torch.Generator, int], torch.Tensor]:
     return draw
 
 
-def within(estimate: mc.Estimate, claimed: float, tol: float) -> Outcome:
-    """Equivalence test: is the whole CI inside ``[claimed - tol, claimed + tol]``?"""
-    stats = {**estimate.as_dict(), "claimed": claimed, "tol": tol, "alpha": mc.CHECK_ALPHA}
-    text = f"E loss = {estimate.value:.5g}, CI [{estimate.low:.5g}, {estimate.high:.5g}]"
-    if claimed - tol <= estimate.low and estimate.high <= claimed + tol:
-        return Outcome(verdict="supported", statistics=stats,
-                       reason=f"{text} lies within {tol:g} of the claimed {claimed:.5g}")
-    if estimate.high < claimed - tol or estimate.low > claimed + tol:
-        return Outcome(verdict="refuted", statistics=stats,
-                       counterexample={"estimate": estimate.value, "ci": [estimate.low, estimate.high],
-                                       "claimed": claimed, "tol": tol},
-                       reason=f"{text} is more than {tol:g} away from the claimed {claimed:.5g}")
-    return Outcome(verdict="inconclusive", statistics=stats,
-                   reason=f"{text} straddles the edge of claimed ± {tol:g}: use more samples")
-
-
 @check(INIT_LOSS, "montecarlo")
 def init_loss_montecarlo(ctx: Context) -> Outcome:
-    """Mean initial loss over random weights, inputs and labels, against fraction * log C ± tol."""
+    """Mean initial loss over random weights, inputs and labels, against fraction * log C ± tol (sequentially)."""
     C, sigma2 = ctx["C"], ctx["scale"] ** 2 * DIM
-    estimate = mc.batched_mean(ctx, loss_draws(ctx), ctx.budget.samples)
-    out = within(estimate, ctx["fraction"] * math.log(C), ctx["tol"])
+    out = seq.sequential_equivalence(ctx, seq.running_mean(ctx, loss_draws(ctx)), ctx["fraction"] * math.log(C),
+                                     margin=ctx["tol"], what="E loss")
     predicted = math.log(C) + 0.5 * (1 - 1 / C) * sigma2
     return Outcome(verdict=out.verdict, reason=out.reason, counterexample=out.counterexample,
-                   statistics={**out.statistics, "log_C": math.log(C), "score_variance": sigma2,
+                   statistics={**out.statistics, "tol": ctx["tol"], "log_C": math.log(C), "score_variance": sigma2,
                                "second_order_prediction": predicted})

@@ -7,6 +7,7 @@ r"""Sampled-softmax estimators of the log-partition function (the variant fixed 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -28,38 +29,101 @@ def chi_square(s: torch.Tensor, q: torch.Tensor) -> float:
     return float((p * p / q).sum() - 1.0)
 
 
-def log_zhat_error(s: torch.Tensor, q: torch.Tensor, k: int, m: int, gen: torch.Generator) -> torch.Tensor:
-    r"""``m`` independent draws of :math:`\log\hat Z_k-\log Z` (float64, on ``gen``'s device)."""
-    device = gen.device
-    s, q = s.to(device), q.to(device)
-    idx = torch.multinomial(q, m * k, replacement=True, generator=gen).view(m, k)
-    log_w = s[idx] - torch.log(q[idx])
-    return torch.logsumexp(log_w, dim=1) - torch.log(torch.tensor(float(k), dtype=torch.float64, device=device)) \
-        - torch.logsumexp(s, dim=0)
+def alias_table(q: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Walker's alias table of a categorical distribution ``q`` (Vose's construction, float64).
+
+    Returns ``prob`` and ``alias`` with :math:`q_j = (\mathrm{prob}_j + \sum_{i:\,\mathrm{alias}_i=j}
+    (1-\mathrm{prob}_i))/n`: drawing a column :math:`i` uniformly and keeping it with probability
+    :math:`\mathrm{prob}_i` (else taking :math:`\mathrm{alias}_i`) samples ``q`` exactly.
+    """
+    qs = q.detach().double().cpu()
+    qs = qs / qs.sum()
+    n = qs.numel()
+    prob, alias = (qs * n).tolist(), list(range(n))
+    small = [i for i, v in enumerate(prob) if v < 1.0]
+    large = [i for i, v in enumerate(prob) if v >= 1.0]
+    while small and large:
+        lo, hi = small.pop(), large.pop()
+        alias[lo] = hi
+        prob[hi] -= 1.0 - prob[lo]
+        (small if prob[hi] < 1.0 else large).append(hi)
+    for i in small + large:  # leftovers are 1 up to rounding
+        prob[i] = 1.0
+    return torch.tensor(prob, dtype=torch.float64), torch.tensor(alias, dtype=torch.int64)
+
+
+class _AliasWeights:
+    """Draws ``values[i]`` for ``i`` i.i.d. from ``q`` with one uniform per draw (alias method).
+
+    ``u = n·U`` with ``U`` uniform on [0, 1) (53-bit float64): its integer part is the column, and
+    ``u < column + prob[column]`` is the coin, so the coin has a resolution of about ``n·2^-53``
+    (exact up to that rounding). Values of both outcomes are tabulated, so no index tensor is built.
+    """
+
+    def __init__(self, q: torch.Tensor, values: torch.Tensor, device: torch.device) -> None:
+        prob, alias = alias_table(q)
+        self.n = prob.numel()
+        self.threshold = (torch.arange(self.n, dtype=torch.float64) + prob).to(device)
+        self.keep = values.to(device)
+        self.other = values.to(device)[alias.to(device)]
+
+    def draw(self, size: int, gen: torch.Generator) -> torch.Tensor:
+        """``size`` i.i.d. draws of ``values[i]``, ``i ~ q``."""
+        u = torch.rand(size, generator=gen, dtype=torch.float64, device=self.keep.device).mul_(self.n)
+        col = u.long().clamp_(max=self.n - 1)
+        return torch.where(u < self.threshold.index_select(0, col), self.keep.index_select(0, col),
+                           self.other.index_select(0, col))
 
 
 #: Largest number of categorical draws materialized at once (bounds memory in large profiles).
-CHUNK_DRAWS = 1 << 22
+CHUNK_DRAWS = 1 << 16
+
+
+#: Largest spread (nats) of the log weights for which :func:`log_zhat_error` averages shifted weights
+#: directly; beyond it a row's mean could underflow, so it uses ``logsumexp`` on the log weights.
+MAX_LOG_WEIGHT_SPREAD = 600.0
+
+
+def _row_draws(q: torch.Tensor, values: torch.Tensor, k: int, m: int, gen: torch.Generator,
+               reduce: Callable[[torch.Tensor], torch.Tensor]) -> torch.Tensor:
+    """``reduce`` of ``m`` rows of ``k`` i.i.d. draws of ``values[i]``, ``i ~ q``, in chunks of indices."""
+    sampler = _AliasWeights(q, values, gen.device)
+    rows = max(1, CHUNK_DRAWS // k)
+    return torch.cat([reduce(sampler.draw(min(rows, m - start) * k, gen).view(-1, k)) for start in range(0, m, rows)])
+
+
+def _log_weights(s: torch.Tensor, q: torch.Tensor, device: torch.device) -> torch.Tensor:
+    r"""Normalized log importance weights :math:`\ell_i=s_i-\log q_i-\log Z` (float64)."""
+    s, q = s.to(device, torch.float64), q.to(device, torch.float64)
+    return s - torch.log(q) - torch.logsumexp(s, dim=0)
+
+
+def log_zhat_error(s: torch.Tensor, q: torch.Tensor, k: int, m: int, gen: torch.Generator) -> torch.Tensor:
+    r"""``m`` independent draws of :math:`\log\hat Z_k-\log Z` (float64, on ``gen``'s device).
+
+    Indices are drawn by the alias method (:class:`_AliasWeights`) in chunks of at most
+    :data:`CHUNK_DRAWS`. With :math:`\ell_i=s_i-\log q_i-\log Z` and :math:`c=\max_i\ell_i`, each
+    draw is :math:`c+\log\frac1k\sum_j e^{\ell_{i_j}-c}` (one exponential table, no per-draw
+    ``logsumexp``); when the :math:`\ell_i` spread over more than :data:`MAX_LOG_WEIGHT_SPREAD`
+    nats, where that mean could underflow, the rows use ``logsumexp`` of the drawn :math:`\ell` instead.
+    """
+    log_w = _log_weights(s, q, gen.device)
+    top = log_w.max()
+    log_k = math.log(k)
+    if float(top - log_w.min()) > MAX_LOG_WEIGHT_SPREAD:
+        return _row_draws(q, log_w, k, m, gen, lambda rows: torch.logsumexp(rows, dim=1) - log_k)
+    return _row_draws(q, torch.exp(log_w - top), k, m, gen, lambda rows: rows.mean(dim=1).log_()) + top
 
 
 def weight_error(s: torch.Tensor, q: torch.Tensor, k: int, m: int, gen: torch.Generator) -> torch.Tensor:
     r"""``m`` independent draws of :math:`\varepsilon=\hat Z_k/Z-1` (float64, on ``gen``'s device).
 
     :math:`\mathbb E\varepsilon=0` exactly and :math:`\mathrm{Var}\,\varepsilon=\chi^2(P\|Q)/k`, so
-    :math:`\log(1+\varepsilon)=\log\hat Z_k-\log Z`. Draws are taken in chunks of at most
-    :data:`CHUNK_DRAWS` indices; when ``m * k`` fits in one chunk the indices are exactly those
-    :func:`log_zhat_error` draws from the same generator state.
+    :math:`\log(1+\varepsilon)=\log\hat Z_k-\log Z`. Same sampler and chunks as
+    :func:`log_zhat_error`: from the same generator state both use the same indices.
     """
-    device = gen.device
-    s, q = s.to(device), q.to(device)
-    w = torch.exp(s - torch.log(q) - torch.logsumexp(s, dim=0))
-    rows = max(1, CHUNK_DRAWS // k)
-    parts = []
-    for start in range(0, m, rows):
-        size = min(rows, m - start)
-        idx = torch.multinomial(q, size * k, replacement=True, generator=gen).view(size, k)
-        parts.append(w[idx].mean(dim=1) - 1.0)
-    return torch.cat(parts)
+    w = torch.exp(_log_weights(s, q, gen.device))
+    return _row_draws(q, w, k, m, gen, lambda rows: rows.mean(dim=1) - 1.0)
 
 
 def log_bias_samples(eps: torch.Tensor) -> torch.Tensor:

@@ -11,11 +11,11 @@ import torch
 from entmax import sparsemax
 from entmax import sparsemax_loss as entmax_sparsemax_loss
 from scipy.spatial.distance import jensenshannon
-from scipy.stats import entropy
+from scipy.stats import chisquare, entropy
 
 from claims.pu2026 import nce_math, output_layers as ol
 from claims.pu2026.sampling import (
-    chi_square, design, fit_wls, log_bias_samples, log_zhat_error, variance, weight_error,
+    _AliasWeights, alias_table, chi_square, design, fit_wls, log_bias_samples, log_zhat_error, variance, weight_error,
 )
 
 
@@ -46,6 +46,41 @@ def test_weight_error_has_mean_zero_and_variance_chi2_over_k() -> None:
 def test_weight_error_chunks_give_the_right_count() -> None:
     s, q = design(n=5)
     assert weight_error(s, q, 3, 10, _gen()).shape == (10,)
+
+
+@pytest.mark.parametrize("q", [design()[1], torch.tensor([0.5, 0.25, 0.125, 0.0625, 0.0625 - 1e-3, 1e-3]),
+                               torch.full((7,), 1 / 7)])
+def test_alias_table_reconstructs_q_exactly(q: torch.Tensor) -> None:
+    prob, alias = alias_table(q)
+    n = q.numel()
+    mass = prob.clone() / n
+    mass.index_add_(0, alias, (1.0 - prob) / n)
+    assert torch.allclose(mass, q.double() / q.double().sum(), rtol=0, atol=1e-15)
+    assert bool(((prob >= 0) & (prob <= 1)).all())
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_alias_sampler_passes_a_chi_square_goodness_of_fit(seed: int) -> None:
+    """Category counts of 2M draws from the design's proposal and a skewed q match q (alpha 1e-6)."""
+    for q in (design()[1], torch.tensor([0.4, 0.3, 0.2, 0.05, 0.04, 0.01], dtype=torch.float64)):
+        n = q.numel()
+        sampler = _AliasWeights(q, torch.arange(n, dtype=torch.float64), torch.device("cpu"))
+        draws = sampler.draw(2_000_000, _gen(seed)).long()
+        counts = torch.bincount(draws, minlength=n).double()
+        assert counts.numel() == n
+        result = chisquare(counts.numpy(), (q.double() * draws.numel()).numpy())
+        assert result.pvalue > 1e-6, f"chi-square {result.statistic:.1f} on {n - 1} df"
+
+
+def test_log_zhat_error_logsumexp_branch_matches_the_direct_one() -> None:
+    """Weights spread over > 600 nats take the logsumexp path; it agrees with the shifted mean on a shifted problem."""
+    s = torch.tensor([0.0, 1.0, 2.0, 800.0], dtype=torch.float64)
+    q = torch.softmax(torch.tensor([0.0, 0.0, 0.0, 0.0], dtype=torch.float64), dim=0)
+    wide = log_zhat_error(s, q, 4, 2000, _gen(5))
+    assert bool(torch.isfinite(wide).all())
+    idx_free = weight_error(s, q, 4, 2000, _gen(5)).log1p()
+    finite = torch.isfinite(idx_free)
+    assert torch.allclose(wide[finite], idx_free[finite], atol=1e-9)
 
 
 def test_log_bias_samples_equal_log1p_minus_eps() -> None:

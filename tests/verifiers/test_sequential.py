@@ -96,3 +96,68 @@ def test_fitted_estimators_work_through_the_callable_interface() -> None:
 
     assert seq.sequential_compare(ctx, intercept, 2.0, resolution=0.2, what="intercept").verdict == "supported"
     assert seq.sequential_compare(ctx, intercept, 3.0, resolution=0.2, what="intercept").verdict == "refuted"
+
+
+def test_equivalence_supports_inside_the_band_and_refutes_outside_it_early() -> None:
+    ctx = _ctx(5)
+    inside = seq.sequential_equivalence(ctx, seq.running_mean(ctx, _normal(0.02)), 0.0, margin=0.2, what="mean")
+    assert inside.verdict == "supported" and inside.statistics["looks"] == 1
+    s = inside.statistics
+    assert -0.2 <= s["ci_low"] and s["ci_high"] <= 0.2 and s["equivalence"] and s["margin"] == 0.2
+    ctx = _ctx(6)
+    outside = seq.sequential_equivalence(ctx, seq.running_mean(ctx, _normal(0.5)), 0.0, margin=0.2, what="mean")
+    assert outside.verdict == "refuted" and outside.statistics["ci_low"] > 0.2
+    assert outside.counterexample["margin"] == 0.2
+
+
+def test_equivalence_needs_more_draws_near_the_edge_and_is_inconclusive_on_it() -> None:
+    ctx = _ctx(7)
+    near = seq.sequential_equivalence(ctx, seq.running_mean(ctx, _normal(0.17)), 0.0, margin=0.2, what="mean",
+                                      max_samples=200_000)
+    assert near.verdict == "supported" and near.statistics["looks"] > 1
+    ctx = _ctx(8)
+    edge = seq.sequential_equivalence(ctx, seq.running_mean(ctx, _normal(0.2)), 0.0, margin=0.2, what="mean",
+                                      max_samples=20_000)
+    assert edge.verdict == "inconclusive" and edge.statistics["samples"] == 20_000
+    with pytest.raises(ValueError):
+        seq.sequential_equivalence(ctx, seq.running_mean(ctx, _normal(0.0)), 0.0, margin=0.0, what="mean")
+
+
+def test_equivalence_calibration_at_the_edge_of_the_band() -> None:
+    """A true value just inside the band is rarely refuted and one just outside rarely supported (loose level)."""
+    alpha, trials = 0.1, 200
+    wrong = 0
+    for seed in range(trials):
+        mu = 0.099 if seed % 2 else 0.101  # inside: refuting is an error; outside: supporting is
+        ctx = _ctx(1000 + seed)
+        out = seq.sequential_equivalence(ctx, seq.running_mean(ctx, _normal(mu)), 0.0, margin=0.1, what="mean",
+                                         max_samples=4096, first=64, alpha=alpha)
+        wrong += out.verdict == ("refuted" if mu < 0.1 else "supported")
+    assert wrong <= trials * alpha + 3 * math.sqrt(trials * alpha * (1 - alpha))
+
+
+def test_running_variance_matches_the_batch_formulas_and_reuses_draws() -> None:
+    gen = torch.Generator().manual_seed(11)
+    x = 5.0 + 2.0 * torch.randn(30_000, generator=torch.Generator().manual_seed(12), dtype=torch.float64) ** 3
+    pos = [0]
+
+    def draw(g, size):
+        pos[0] += size
+        return x[pos[0] - size:pos[0]]
+
+    running = seq.RunningVariance(draw, gen, batch=7000)
+    running(10_000)
+    est = running(30_000)
+    assert pos[0] == 30_000 and est.n == 30_000
+    c = x - x.mean()
+    var = float((c * c).sum()) / (x.numel() - 1)
+    se = math.sqrt((float((c ** 4).mean()) - var * var) / x.numel())
+    assert est.value == pytest.approx(var, rel=1e-9) and est.se == pytest.approx(se, rel=1e-6)
+
+
+def test_running_variance_drives_a_sequential_test() -> None:
+    ctx = _ctx(9)
+    variance = seq.running_variance(ctx, _normal(0.0, 2.0))
+    assert seq.sequential_compare(ctx, variance, 4.0, resolution=0.2, what="variance").verdict == "supported"
+    variance = seq.running_variance(ctx, _normal(0.0, 2.0))
+    assert seq.sequential_compare(ctx, variance, 3.0, resolution=0.2, what="variance").verdict == "refuted"
