@@ -10,14 +10,14 @@ most :data:`SUITE_FALSE_FAILURE_BUDGET` (Bonferroni). A decision is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from scipy import stats as sps
 
-from verifiers.model import Context, Outcome
+from verifiers.model import Outcome
 
 SUITE_FALSE_FAILURE_BUDGET = 1e-4
 MAX_MC_CHECKS = 100
@@ -50,21 +50,6 @@ def mean(samples: Any) -> Estimate:
     """Sample mean of a 1-D torch tensor (or array) with its standard error."""
     x = np.asarray(samples.detach().cpu().numpy() if hasattr(samples, "detach") else samples, dtype=np.float64)
     return Estimate(float(x.mean()), float(x.std(ddof=1) / np.sqrt(x.size)), int(x.size))
-
-
-def batched_mean(ctx: Context, draw: Callable[[Any, int], Any], total: int, batch: int = 1 << 16) -> Estimate:
-    """Mean of ``total`` i.i.d. draws ``draw(generator, size)`` taken in batches (Welford-free, exact sums)."""
-    gen = ctx.generator()
-    count, s1, s2 = 0, 0.0, 0.0
-    while count < total:
-        size = min(batch, total - count)
-        x = draw(gen, size).double()
-        s1 += float(x.sum())
-        s2 += float((x * x).sum())
-        count += size
-    m = s1 / count
-    var = max(s2 / count - m * m, 0.0) * count / (count - 1)
-    return Estimate(m, float(np.sqrt(var / count)), count)
 
 
 def compare(estimate: Estimate, claimed: float, *, resolution: float, what: str) -> Outcome:

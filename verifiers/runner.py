@@ -15,7 +15,6 @@ from typing import Any, Iterator
 from verifiers.budget import Budget
 from verifiers.errors import InvalidArgument, SuiteError
 from verifiers.model import Claim, ClaimResult, Context, Evidence, NegativeControl, Outcome, combine
-from verifiers.params import format_value
 
 
 def resolve_device(name: str) -> str:
@@ -154,7 +153,3 @@ def _deadline(seconds: float) -> Iterator[None]:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
-
-def describe_params(params: Mapping[str, Any]) -> str:
-    """``name=value`` pairs as ``--set`` would take them."""
-    return " ".join(f"{k}={format_value(v)}" for k, v in params.items())

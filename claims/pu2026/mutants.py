@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from claims.pu2026 import maps, nce_math, risk, sampling
+from claims.pu2026 import maps, nce_math, risk
 from verifiers.mutation import Mutant
 
 _RISK_FUNCTION = risk.risk_function
