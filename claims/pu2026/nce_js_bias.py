@@ -25,6 +25,7 @@ from claims.pu2026.sampling import design
 from verifiers import Choice, Context, Integer, NegativeControl, Outcome, Reference, check, claim
 from verifiers import montecarlo as mc
 from verifiers import property as prop
+from verifiers import sequential as seq
 from verifiers import symbolic
 from verifiers.strategies import simplex
 
@@ -52,7 +53,9 @@ NCE_JS_BIAS = claim(
           "using Σp = Σq = 1), stationarity and strict convexity of J at log p, and the limit. Property: "
           "float64 identity on random P (zeros allowed) and dense Q for the given k, plus J(s*) <= J(s*+δ). "
           "Monte Carlo: per-example losses with k sampled noise classes on n=20, P = softmax(linspace(-2,2)), "
-          "Q uniform. `js_weight=symmetric` selects the false variant with JS_{1/2} (it coincides with the claim "
+          "Q uniform; their mean is tested against the claimed value with the group-sequential design of "
+          "verifiers.sequential (geometric looks from 4096 examples up to the profile's sample budget, level 1e-6 "
+          "over all looks; stops once refuted or resolved to ±(0.02·|claimed| + 0.02)). `js_weight=symmetric` selects the false variant with JS_{1/2} (it coincides with the claim "
           "at k=1, so the negative control needs k != 1).",
     params={"k": Integer(5, 1, 1000, doc="noise samples per data point"),
             "js_weight": Choice("skewed", ("skewed", "symmetric"), doc="JS weights: π_k (claim) or (1/2, 1/2)")},
@@ -152,14 +155,15 @@ def js_property(ctx: Context) -> Outcome:
 
 @check(NCE_JS_BIAS, "montecarlo")
 def js_montecarlo(ctx: Context) -> Outcome:
-    """Mean per-example NCE loss at log p with k sampled noise classes, against the claimed value."""
+    """Mean per-example NCE loss at log p with k sampled noise classes, against the claimed value (sequentially)."""
     s, _ = design()
     p = torch.softmax(s, dim=0)
     q = torch.full_like(p, 1.0 / len(p))
     k, variant = ctx["k"], ctx["js_weight"]
-    estimate = mc.mean(example_losses(p, q, k, ctx.budget.samples, ctx.generator()))
+    losses = seq.running_mean(ctx, lambda gen, m: example_losses(p, q, k, m, gen))
     claimed = js_bias_value(p.numpy(), q.numpy(), k, variant)
-    outcome = mc.compare(estimate, claimed, resolution=0.02 * abs(claimed) + 0.02, what="sampled J(log p)")
+    outcome = seq.sequential_compare(ctx, losses, claimed, resolution=0.02 * abs(claimed) + 0.02,
+                                     what="sampled J(log p)", unit="examples (1 data + k noise draws)")
     pn, qn = p.numpy(), q.numpy()
     figure = mc.rate_figure(title="(1+k) JS_{π_k}(P‖Q) → KL(P‖Q)", x=K_FIGURE, xlabel="k",
                             ylabel="(1+k) JS", estimates=[mc.Estimate(irreducible_term(pn, qn, j), 0.0, 0)

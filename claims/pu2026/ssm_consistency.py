@@ -18,8 +18,8 @@ import torch
 
 from claims.pu2026.risk import capped, centred, distributions, minimize_risk, random_starts, risk_function
 from verifiers import Context, Flag, Integer, NegativeControl, Outcome, Reference, check, claim
-from verifiers import montecarlo as mc
 from verifiers import property as prop
+from verifiers import sequential as seq
 
 #: Largest n in the property search (exact enumeration over C(n+k-1, k) multisets).
 MAX_N = 4
@@ -45,7 +45,9 @@ SSM_CONSISTENCY = claim(
           f"by BFGS; the centred minimizer must match log eta (selected loss) and, always, the uncorrected one "
           f"log(eta/q), to {TOL:g} in sup norm; min(examples, 30) examples. Monte Carlo: at s = log eta on a fixed "
           f"design (n = {MC_N}), the sampled directional derivative of the selected loss along the centred log q "
-          "must be 0; resolution: a quarter of the exact (enumerated) derivative of the uncorrected loss. "
+          "must be 0, tested with the group-sequential design of verifiers.sequential (geometric looks from 4096 "
+          "examples up to the profile's sample budget, level 1e-6 over all looks; stops once refuted or resolved "
+          "to a quarter of the exact (enumerated) derivative of the uncorrected loss). "
           "`logq_correction=false` claims log eta for the uncorrected loss (the negative control).",
     params={
         "logq_correction": Flag(True, doc="subtract log q from the logits of the candidates"),
@@ -126,16 +128,15 @@ def directional_derivatives(eta: torch.Tensor, q: torch.Tensor, k: int, correcte
 
 @check(SSM_CONSISTENCY, "montecarlo")
 def ssm_montecarlo(ctx: Context) -> Outcome:
-    """Sampled population gradient at log eta along log q: zero with the correction, not without."""
+    """Sampled population gradient at log eta along log q: zero with the correction, not without (sequentially)."""
     eta, q = mc_design()
     k, corrected = ctx["k"], ctx["logq_correction"]
     u = (q.log() - q.log().mean()) / (q.log() - q.log().mean()).norm()
     value_grad = risk_function("ssm-uncorrected", eta.numpy(), q.numpy(), k)
     exact_uncorrected = float(value_grad(eta.log().numpy()[None, :])[1][0] @ u.numpy())
-    samples = directional_derivatives(eta, q, k, corrected, ctx.budget.samples, ctx.generator())
-    estimate = mc.mean(samples)
-    outcome = mc.compare(estimate, 0.0, resolution=0.25 * abs(exact_uncorrected),
-                         what="E<grad L(log eta), u>")
+    derivatives = seq.running_mean(ctx, lambda gen, m: directional_derivatives(eta, q, k, corrected, m, gen))
+    outcome = seq.sequential_compare(ctx, derivatives, 0.0, resolution=0.25 * abs(exact_uncorrected),
+                                     what="E<grad L(log eta), u>", unit="examples (y and k negatives)")
     return Outcome(verdict=outcome.verdict, reason=outcome.reason, counterexample=outcome.counterexample,
                    statistics={**outcome.statistics, "exact_uncorrected_derivative": exact_uncorrected,
-                               "k": k, "logq_correction": corrected, "n": MC_N})
+                               "k": k, "logq_correction": corrected, "classes": MC_N})
