@@ -172,8 +172,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     results_io.write(doc, out / "results.json")
     (out / "index.html").write_text(render(doc), encoding="utf-8")
     passed = sum(r.passed for r in runs)
-    print(f"\n{passed}/{len(runs)} runs as expected; report: {(out / 'index.html').resolve()}", file=sys.stderr)
-    return 0 if passed == len(runs) else 1
+    caught = sum(m["caught"] for m in doc.get("mutants", []))
+    mutants = f"{caught}/{len(doc['mutants'])} mutants caught; " if doc.get("mutants") else ""
+    print(f"\n{passed}/{len(runs)} runs as expected; {mutants}report: {(out / 'index.html').resolve()}",
+          file=sys.stderr)
+    return 0 if passed == len(runs) and caught == len(doc.get("mutants", [])) else 1
 
 
 def _mutation_results(catalogue: Catalogue, chosen: set[str], budget: Budget, seed: int) -> list[dict[str, object]]:
