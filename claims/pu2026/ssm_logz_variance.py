@@ -40,7 +40,7 @@ SSM_LOGZ_VARIANCE = claim(
           "a/χ² is tested against coef with the group-sequential design of verifiers.sequential: geometric "
           f"looks in n from {FIRST_LOOK} (≥ {FIRST_LOOK // K_GRID[-1]} replicates at the largest k, so the "
           f"variance SEs are usable) up to {DRAWS_PER_POINT}·samples, stopping once refuted or resolved to "
-          "±(0.25·|coef| + 0.05).",
+          "±(0.1·|coef| + 0.02).",
     params={"coef": Real(1.0, doc="claimed coefficient of χ²/k")},
     negative_controls=(NegativeControl("coef-0.5", {"coef": 0.5}, "half the true coefficient"),),
     tags=("sampling", "sampled-softmax"),
@@ -74,7 +74,7 @@ class _ExtrapolatedCoefficient:
 def variance_montecarlo(ctx: Context) -> Outcome:
     """Estimate k·Var log Ẑ_k on a grid of k, extrapolate to k → ∞, test intercept/χ² = coef sequentially."""
     coefficient = _ExtrapolatedCoefficient(ctx)
-    outcome = seq.sequential_compare(ctx, coefficient, ctx["coef"], resolution=0.25 * abs(ctx["coef"]) + 0.05,
+    outcome = seq.sequential_compare(ctx, coefficient, ctx["coef"], resolution=0.1 * abs(ctx["coef"]) + 0.02,
                                      what="extrapolated coefficient", max_samples=DRAWS_PER_POINT * ctx.budget.samples,
                                      first=FIRST_LOOK, unit="categorical draws per k")
     chi2 = coefficient.chi2
