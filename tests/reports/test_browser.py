@@ -1,4 +1,4 @@
-"""The report of a small real run, opened in headless Chromium: math, figures and filters work, it opens fast.
+"""The report of a small real run, opened in headless Chromium: math, figures and filters work.
 
 Needs ``/usr/bin/chromium`` (``scripts/install-browser`` installs it); skipped with a reason otherwise.
 With ``CLAIMS_UPDATE_SCREENSHOT=1`` it also writes ``docs/report-screenshot.png``.
@@ -78,13 +78,16 @@ def opened(report: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[str,
     return page, shot
 
 
-def test_math_figures_and_load_time(opened: tuple[str, Path]) -> None:
+def test_math_figures_and_filters_render(opened: tuple[str, Path]) -> None:
+    """MathML, SVG figures and the filter script are live in the browser; the load time is recorded.
+
+    How fast the full report opens is measured in ``benchmarks/report_load.py``, not asserted here.
+    """
     page, _ = opened
     assert page.count("<math") >= 5 and "<mfrac>" in page
     assert re.search(r'<svg class="figure line"', page) and '<path class="band"' in page
     assert 'data-filters-ready="true"' in page
-    load_ms = int(re.search(r'data-load-ms="(\d+)"', page).group(1))
-    assert load_ms < 2000, f"report took {load_ms} ms to load"
+    assert re.search(r'data-load-ms="\d+"', page)
     assert set(rows(page).values()) == {False} and "showing all 2 claims" in page
 
 
