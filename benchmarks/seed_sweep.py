@@ -47,7 +47,7 @@ def run_one(task: tuple[str, str | None, int]) -> dict[str, Any]:
         _CATALOGUE = collect()
     claim_id, control_name, seed = task
     claim = _CATALOGUE.get(claim_id)
-    control = next((c for c in claim.negative_controls if c.name == control_name), None)
+    control = claim.control(control_name)
     result = run_claim(claim, budget=profile("quick"), seed=seed, control=control)
     failing = [f"{e.method}: {e.verdict}: {e.reason}" for e in result.evidence
                if (e.verdict == "refuted") != (control is not None) or e.verdict == "error"]

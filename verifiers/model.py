@@ -66,6 +66,10 @@ class Claim:
         """Default value of every parameter."""
         return {name: p.default for name, p in self.params.items()}
 
+    def control(self, name: str | None) -> NegativeControl | None:
+        """The negative control called ``name`` (``None`` for none or an unknown name)."""
+        return next((nc for nc in self.negative_controls if nc.name == name), None)
+
 
 def claim(
     *,

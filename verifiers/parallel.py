@@ -80,7 +80,7 @@ def _serial(claims: Sequence[Claim], tasks: list[Task], budget: Budget, seed: in
     out: list[ClaimResult] = []
     for claim_id, control in tasks:
         c = by_id[claim_id]
-        nc = next((n for n in c.negative_controls if n.name == control), None)
+        nc = c.control(control)
         out.append(run_claim(c, budget=budget, seed=seed, device=device, control=nc))
         if on_done:
             on_done(len(out), len(tasks), out[-1])
@@ -129,7 +129,7 @@ def _run_task(task: Task, budget: Budget, seed: int, device: str) -> ClaimResult
         _CATALOGUE.update({c.id: c for c in collect().claims})
     claim_id, control = task
     c = _CATALOGUE[claim_id]
-    nc = next((n for n in c.negative_controls if n.name == control), None)
+    nc = c.control(control)
     if control is not None and nc is None:
         raise KeyError(f"claim {claim_id} has no negative control {control!r}")
     return run_claim(c, budget=budget, seed=seed, device=device, control=nc)
@@ -139,7 +139,7 @@ def _crashed(claims: Sequence[Claim], task: Task, why: str) -> ClaimResult:
     """An ``error`` result for a task whose worker failed outside the runner's fault isolation."""
     claim_id, control = task
     c = next((c for c in claims if c.id == claim_id), None)
-    nc = next((n for n in c.negative_controls if n.name == control), None) if c else None
+    nc = c.control(control) if c else None
     params = {**(c.defaults() if c else {}), **(nc.params if nc else {})}
     evidence = Evidence(claim_id=claim_id, method="none", control=control, verdict="error",
                         reason=f"parallel run failed: {why}", params=params, statistics={}, counterexample=None,
