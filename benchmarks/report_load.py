@@ -20,6 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import summarize as regenerate_results_md  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -66,6 +69,7 @@ def main() -> None:
               "browser_wall_seconds": [round(w, 3) for _, w in runs], "target_ms": 2000}
     out = ROOT / "benchmarks" / "results" / "report_load.json"
     out.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    regenerate_results_md()
     print(f"median load event {record['median_load_event_ms']} ms over {args.rounds} opens "
           f"({record['claims']} claims); written to {out}")
 

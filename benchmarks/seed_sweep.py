@@ -25,6 +25,9 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import summarize as regenerate_results_md  # noqa: E402
+
 RESULTS = Path(__file__).resolve().parent / "results"
 
 _CATALOGUE: Any = None
@@ -127,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
+    regenerate_results_md()
     print(f"true claims: {len(false_failures)} false failures in {len(true_runs)} runs "
           f"(rate {document['false_failure_rate']:.4g}); wall {wall:.0f} s; written to {args.out}")
     if control_runs:

@@ -7,7 +7,7 @@ reproducible from ``(claim, params, profile, seed)``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -17,6 +17,9 @@ from hypothesis.errors import FailedHealthCheck, Flaky, Unsatisfiable
 from hypothesis.strategies import SearchStrategy
 
 from verifiers.model import Context, Outcome
+
+#: Examples a local search starts from at once before Hypothesis explores further (multi-start).
+PROBE_EXAMPLES = 5
 
 #: A search whose examples satisfy the hypotheses less often than this is inconclusive.
 MIN_VALID_FRACTION = 0.5
@@ -135,15 +138,20 @@ def maximize(
     strategy: SearchStrategy[Any],
     objective: Callable[[Any], float],
     *,
-    local: Callable[[Any, int], tuple[Any, float]] | None = None,
+    local: Callable[[Sequence[Any], int], tuple[Any, float, int]] | None = None,
     starts: int = 3,
+    probe: int = PROBE_EXAMPLES,
 ) -> tuple[Any, float, dict[str, Any]]:
-    """Find a large value of ``objective``: Hypothesis ``target()`` then local gradient ascent.
+    """Find a large value of ``objective``: Hypothesis ``target()`` interleaved with local ascent.
 
-    Returns the best point, its value, and search statistics (including the
-    best value before and after the local search).
+    With a ``local`` search, the first ``probe`` examples are ascended from at once
+    (multi-start), then Hypothesis goes on exploring with ``target()``, and the
+    best ``starts`` examples of the whole search are ascended from at the end.
+    Returns the best point, its value, and search statistics (including the best
+    value before the local search and the number of local-search evaluations).
     """
     seen: list[tuple[float, Any]] = []
+    early: list[tuple[Any, float, int]] = []
 
     @hypothesis_seed(ctx.seed)
     @_settings(ctx, shrink=False)
@@ -153,14 +161,16 @@ def maximize(
         if np.isfinite(value):
             seen.append((value, x))
             target(value, label="objective")
+        if local is not None and not early and len(seen) == min(probe, ctx.budget.examples):
+            early.append(local([point for _, point in seen], ctx.budget.local_steps))
 
     search()
     seen.sort(key=lambda t: t[0], reverse=True)
     best_value, best = seen[0] if seen else (-np.inf, None)
-    stats: dict[str, Any] = {"examples": len(seen), "best_random_search": best_value}
-    if local is not None:
-        for _, start in seen[:starts]:
-            point, value = local(start, ctx.budget.local_steps)
+    stats: dict[str, Any] = {"examples": len(seen), "best_random_search": best_value, "local_evaluations": 0}
+    if local is not None and seen:
+        for point, value, evaluations in (*early, local([x for _, x in seen[:starts]], ctx.budget.local_steps)):
+            stats["local_evaluations"] += evaluations
             if value > best_value:
                 best, best_value = point, value
     stats["best_value"] = best_value
@@ -203,24 +213,54 @@ def upper_bound(
 
 
 def gradient_ascent(
-    fn: Callable[[Any], Any], *, lr: float = 0.05,
-) -> Callable[[Any, int], tuple[Any, float]]:
-    """A local maximizer for :func:`maximize`: Adam on ``fn`` (a torch function of a float64 tensor)."""
+    fn: Callable[[Any], Any], *, lr: float = 0.3,
+) -> Callable[[Sequence[Any], int], tuple[Any, float, int]]:
+    """A multi-start local maximizer for :func:`maximize`: Adam on ``fn``, all starts of a shape at once.
 
-    def local(start: Any, steps: int) -> tuple[Any, float]:
-        import torch
+    ``fn`` maps a float64 tensor of shape ``(..., n)`` to values of shape ``(...)``,
+    row by row. The returned ``local(starts, steps)`` gives the best point, its
+    value and the number of evaluations (rows times steps).
+    """
 
-        x = torch.tensor(np.asarray(start, dtype=np.float64), requires_grad=True)
-        optimizer = torch.optim.Adam([x], lr=lr)
-        best_x, best_v = x.detach().clone(), float(fn(x.detach()))
-        for _ in range(steps):
-            optimizer.zero_grad()
-            value = fn(x)
-            (-value).backward()
-            optimizer.step()
-            current = float(fn(x.detach()))
-            if current > best_v:
-                best_x, best_v = x.detach().clone(), current
-        return best_x.numpy(), best_v
+    def local(starts: Sequence[Any], steps: int) -> tuple[Any, float, int]:
+        best_x, best_v, evaluations = None, -np.inf, 0
+        for batch in _by_shape(starts):
+            x, v = _ascend(fn, batch, steps, lr)
+            evaluations += len(batch) * (steps + 1)
+            if v > best_v:
+                best_x, best_v = x, v
+        return best_x, best_v, evaluations
 
     return local
+
+
+def _by_shape(starts: Sequence[Any]) -> list[np.ndarray]:
+    """Stack the starting points into one float64 array per shape."""
+    groups: dict[tuple[int, ...], list[np.ndarray]] = {}
+    for start in starts:
+        point = np.asarray(start, dtype=np.float64)
+        groups.setdefault(point.shape, []).append(point)
+    return [np.stack(points) for points in groups.values()]
+
+
+def _ascend(fn: Callable[[Any], Any], batch: np.ndarray, steps: int, lr: float) -> tuple[np.ndarray, float]:
+    """Adam on every row of ``batch`` for ``steps`` steps; the best row ever visited and its value."""
+    import torch
+
+    x = torch.tensor(batch, requires_grad=True)
+    optimizer = torch.optim.Adam([x], lr=lr)
+    best_x, best_v = batch[0], -np.inf
+    for step in range(steps + 1):
+        optimizer.zero_grad()
+        values = fn(x)
+        seen = values.detach()
+        finite = torch.isfinite(seen)
+        row = int(torch.where(finite, seen, -torch.inf).argmax())
+        if bool(finite[row]) and float(seen[row]) > best_v:
+            best_x, best_v = x[row].detach().numpy().copy(), float(seen[row])
+        if step == steps:
+            break
+        (-torch.where(finite, values, 0.0).sum()).backward()
+        x.grad = torch.nan_to_num(x.grad, nan=0.0, posinf=0.0, neginf=0.0)
+        optimizer.step()
+    return best_x, best_v

@@ -112,7 +112,7 @@ def bouchard_symbolic(ctx: Context) -> Outcome:
 
 def _objective(coef: float):  # noqa: ANN202 - returns a torch function
     def neg_gap(x: torch.Tensor) -> torch.Tensor:
-        return -bouchard_gap(x[1:], 0, x[0], coef)
+        return -bouchard_gap(x[..., 1:], 0, x[..., 0], coef)
 
     return neg_gap
 
@@ -136,7 +136,7 @@ def bouchard_property(ctx: Context) -> Outcome:
     objective = lambda x: float(neg_gap(torch.as_tensor(x, dtype=torch.float64)))  # noqa: E731
     ascent = prop.gradient_ascent(neg_gap, lr=0.1)
     found = prop.upper_bound(ctx, logits(min_size=3, max_size=9), objective, 0.0, sharp=False, tol=TOL,
-                             local=lambda start, steps: ascent(start, min(steps, LOCAL_STEPS)))
+                             local=lambda starts, steps: ascent(starts, min(steps, LOCAL_STEPS)))
     means, worst = gap_growth(ctx)
     positive = all(m > 0 for m in means)
     slope = loglog_slope(D_GRID[1:], means[1:]) if positive else float("nan")

@@ -57,7 +57,8 @@ def taylor_min_symbolic(ctx: Context) -> Outcome:
 
 @check(TAYLOR_WELL_DEFINED, "property")
 def taylor_min_property(ctx: Context) -> Outcome:
-    """Random o: weights ≥ min and f_tay(o) in the simplex; then a targeted search for the smallest weight."""
+    """Random o: weights ≥ min and f_tay(o) in the simplex; then a targeted search (with gradient descent) for
+    the smallest weight."""
     bound = ctx["min"]
 
     def holds(o: np.ndarray) -> bool | str:
@@ -71,7 +72,9 @@ def taylor_min_property(ctx: Context) -> Outcome:
     found = prop.forall(ctx, logits(), holds, what="weights >= min and f_tay in the simplex")
     if found.verdict != "supported":
         return found
-    tight = prop.upper_bound(ctx, logits(), lambda o: float(-numerator("taylor", o).min()), -bound, sharp=True)
+    local = prop.gradient_ascent(lambda o: -numerator("taylor", o).min(-1).values)
+    tight = prop.upper_bound(ctx, logits(), lambda o: float(-numerator("taylor", o).min()), -bound, sharp=True,
+                             local=local)
     stats = {**found.statistics, "smallest_weight_found": -tight.statistics["best_value"]}
     return Outcome(verdict=tight.verdict, statistics=stats, figures=tight.figures,
                    counterexample=tight.counterexample,

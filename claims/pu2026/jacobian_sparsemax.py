@@ -92,8 +92,10 @@ def margin(s: np.ndarray) -> float:
     """Smallest distance of a score to the sparsemax threshold τ, recomputed from the library's output."""
     p = apply("sparsemax", s)
     support = p > 0
+    if support.sum() < 2:
+        return 0.0
     tau = float(np.mean(s[support] - p[support]))
-    return float(np.min(np.abs(s - tau))) if support.sum() >= 2 else 0.0
+    return float(np.min(np.abs(s - tau)))
 
 
 def rank(J: torch.Tensor) -> int:

@@ -71,7 +71,7 @@ def test_exists_finds_a_witness_or_stays_inconclusive():
 def test_upper_bound_finds_the_supremum_with_local_search():
     """The targeted search gets within 1e-3 of sup -(x-0.3)^2 = 0 and refutes a smaller bound."""
     f = lambda v: -float(((np.asarray(v) - 0.3) ** 2).sum())  # noqa: E731
-    local = prop.gradient_ascent(lambda t: -((t - 0.3) ** 2).sum())
+    local = prop.gradient_ascent(lambda t: -((t - 0.3) ** 2).sum(-1))
     strategy = st.lists(st.floats(-5, 5), min_size=2, max_size=2).map(np.asarray)
     assert prop.upper_bound(CTX, strategy, f, 0.0, local=local).verdict == "supported"
     assert prop.upper_bound(CTX, strategy, f, -1e-4, local=local).verdict == "refuted"
@@ -122,3 +122,32 @@ def test_a_failure_that_does_not_reproduce_is_inconclusive_not_refuted():
 
     out = prop.forall(CTX, st.integers(0, 100), once)
     assert out.verdict == "inconclusive" and "did not reproduce" in out.reason
+
+
+def test_gradient_ascent_batches_starts_by_shape_and_counts_evaluations():
+    """Starts of two lengths are ascended in two batches; the best point of either comes back."""
+    local = prop.gradient_ascent(lambda t: -((t - 1.0) ** 2).sum(-1) + t.shape[-1])
+    point, value, evaluations = local([np.zeros(2), np.full(2, 5.0), np.zeros(3)], 40)
+    assert point.shape == (3,) and value > 3 - 1e-3
+    assert evaluations == 3 * 41
+
+
+def test_gradient_ascent_ignores_rows_that_become_non_finite():
+    """A row whose value is NaN neither wins nor stops the other rows from climbing."""
+    local = prop.gradient_ascent(lambda t: torch.where(t[..., 0] > 0, torch.nan, -(t[..., 0] + 1.0) ** 2))
+    point, value, _ = local([np.array([1.0]), np.array([-3.0])], 60)
+    assert np.isfinite(value) and value > -1e-3 and point[0] < 0
+
+
+def test_maximize_ascends_early_from_the_probe_and_late_from_the_best():
+    """The local search runs twice: on the first PROBE_EXAMPLES examples, then on the best ``starts``."""
+    calls: list[int] = []
+
+    def local(starts, steps):
+        calls.append(len(starts))
+        return starts[0], -1.0, len(starts) * steps
+
+    strategy = st.floats(-1, 1).map(lambda v: np.array([v]))
+    _, _, stats = prop.maximize(CTX, strategy, lambda v: float(v[0]), local=local, starts=3)
+    assert calls == [prop.PROBE_EXAMPLES, 3]
+    assert stats["local_evaluations"] == (prop.PROBE_EXAMPLES + 3) * CTX.budget.local_steps
