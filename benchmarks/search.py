@@ -8,16 +8,16 @@ Tightness: for each property check built on :func:`verifiers.property.upper_boun
 (captured by wrapping ``maximize`` and ``gradient_ascent``), the time for the
 targeted search (Hypothesis ``target()`` with multi-start gradient ascent from
 the first examples and from the best ones; every value either part computes is
-timed) to come within each of ``--tols`` of the bound (1e-3 is the target; 1e-6 shows
-what the local search adds once random sampling stops being enough), versus two untargeted baselines
-given the number of objective evaluations the targeted search used (Hypothesis
-examples plus local-search rows times steps): Hypothesis generation without
-``target()``, and, for score-vector inputs, plain uniform sampling of logits in
-``[-10, 10]^n`` with ``n`` uniform in 2..8 (the ranges of ``strategies.logits``),
-which may run up to ``--patience`` times that budget so that its time is
-measured where it succeeds at all; its evaluations until the hit are recorded.
-Times are medians over ``--repeats`` seeds; only bounds checked with
-``sharp=True`` count.
+timed) to come within each of ``--tols`` of the bound (1e-3 is the target; 1e-6
+shows what the local search adds once random sampling stops being enough),
+versus two untargeted baselines given the number of objective evaluations the
+targeted search used (Hypothesis examples plus local-search rows times steps):
+Hypothesis generation without ``target()``, and, for score-vector inputs, plain
+uniform sampling of logits in ``[-10, 10]^n`` with ``n`` uniform in 2..8 (the
+ranges of ``strategies.logits``), which may run up to ``--patience`` times that
+budget so that its time is measured where it succeeds at all; its evaluations
+until the hit are recorded. Times are medians over ``--repeats`` seeds; only
+bounds checked with ``sharp=True`` count.
 
 Harder instances (``--sizes``, default 16 and 32): the same objectives, local
 search and budgets, but every method searches score vectors of one fixed, larger
@@ -34,11 +34,11 @@ import argparse
 import statistics
 import sys
 import time
+from math import nan
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from math import nan
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
