@@ -98,8 +98,7 @@ def calibration_property(ctx: Context) -> Outcome:
         eta, q = case
         gen = ctx.generator()  # fresh per example: the same example always gets the same starts
         for loss in losses:
-            found = tally.minimizers(loss, eta, q, gen)
-            for s in (found.points if found is not None else ()):
+            for s in tally.minimizers(loss, eta, q, gen):
                 if (why := topk_violation(s, eta, 1)) is not None:
                     return f"{loss}: {why} (argmax of s* is {int(np.argmax(s))}, of eta {int(np.argmax(eta))})"
         return True

@@ -111,8 +111,7 @@ def dcg_property(ctx: Context) -> Outcome:
         u = utilities(grades, probs)
         gen = ctx.generator()  # fresh per example: the same example always gets the same starts
         for loss in losses:
-            found = tally.minimizers(loss, u, q, gen)
-            for s in (found.points if found is not None else ()):
+            for s in tally.minimizers(loss, u, q, gen):
                 order = np.argsort(-s, kind="stable")
                 value = float(expected_ndcg(order[None, :], grades, probs)[0])
                 if value < best - NDCG_TOL:

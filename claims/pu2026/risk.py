@@ -348,17 +348,17 @@ class Tally:
     no_minimizer: int = 0
     not_converged: int = 0
 
-    def minimizers(self, loss: str, w: Array, q: Array, gen: torch.Generator, **kwargs: int) -> Minimizers | None:
-        """:func:`minimizers_or_none`, counting the outcome; ``None`` unless converged."""
+    def minimizers(self, loss: str, w: Array, q: Array, gen: torch.Generator, **kwargs: int) -> tuple[Array, ...]:
+        """The points found by :func:`minimizers_or_none`, counting the outcome; none unless converged."""
         found = minimizers_or_none(loss, w, q, gen, **kwargs)
         if found is None:
             self.no_minimizer += 1
-            return None
+            return ()
         if not found.converged:
             self.not_converged += 1
-            return None
+            return ()
         self.judged += 1
-        return found
+        return tuple(found.points)
 
     def finish(self, outcome: Outcome) -> Outcome:
         """Add the counts to ``outcome``; a pass with unjudged (non-converged) pairs is only inconclusive."""

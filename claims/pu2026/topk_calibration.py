@@ -70,8 +70,7 @@ def topk_property(ctx: Context) -> Outcome:
         eta, q = case
         gen = ctx.generator()  # fresh per example: the same example always gets the same starts
         for loss in losses:
-            found = tally.minimizers(loss, eta, q, gen)
-            for s in (found.points if found is not None else ()):
+            for s in tally.minimizers(loss, eta, q, gen):
                 for kk in ks_to_check(eta, k):
                     if (why := topk_violation(s, eta, kk)) is not None:
                         return f"{loss}: {why}"
