@@ -23,6 +23,13 @@ class Budget:
         Gradient steps of the local tightness search.
     timeout : float
         Seconds one check may run before it is stopped with an ``error``.
+    rel_resolution : float
+        Relative resolution a Monte Carlo constant must reach: the smallest relative
+        deviation the check is required to detect at its error level.
+    max_n : int
+        Largest vector length a property search draws.
+    max_magnitude : float
+        Largest entry magnitude a property search draws (and ray searches reach).
     """
 
     name: str
@@ -30,12 +37,18 @@ class Budget:
     samples: int
     local_steps: int
     timeout: float
+    rel_resolution: float
+    max_n: int
+    max_magnitude: float
 
 
 PROFILES: dict[str, Budget] = {
-    "quick": Budget("quick", examples=150, samples=100_000, local_steps=150, timeout=60.0),
-    "standard": Budget("standard", examples=600, samples=1_000_000, local_steps=400, timeout=300.0),
-    "thorough": Budget("thorough", examples=3000, samples=10_000_000, local_steps=1000, timeout=1200.0),
+    "quick": Budget("quick", examples=150, samples=100_000, local_steps=150, timeout=60.0,
+                    rel_resolution=0.05, max_n=32, max_magnitude=1e3),
+    "standard": Budget("standard", examples=600, samples=1_000_000, local_steps=400, timeout=300.0,
+                       rel_resolution=0.01, max_n=128, max_magnitude=1e5),
+    "thorough": Budget("thorough", examples=3000, samples=10_000_000, local_steps=1000, timeout=1200.0,
+                       rel_resolution=0.003, max_n=512, max_magnitude=1e7),
 }
 
 

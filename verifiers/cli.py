@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     checker.add_argument("claim_id")
     checker.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a parameter")
     checker.add_argument("--controls", action="store_true", help="also run the negative controls")
+    checker.add_argument("--control", metavar="NAME", help="run one negative control (with its own seeds)")
     _add_run_options(checker, default_profile="quick")
     checker.add_argument("--json", action="store_true", help="print the result as JSON")
     reporter = sub.add_parser("report", help="check every claim and write index.html and results.json")
@@ -114,8 +115,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     target = find_claim(catalogue, args.claim_id)
     overrides = parse_overrides(target, args.set)
     budget, device = profile(args.profile), resolve_device(args.device)
+    single_threaded()
     if args.controls:
         results = run_all(target, budget=budget, seed=args.seed, device=device)
+    elif args.control is not None:
+        results = [run_claim(target, budget=budget, seed=args.seed, device=device, overrides=overrides,
+                             control=find_control(target, args.control))]
     else:
         results = [run_claim(target, budget=budget, seed=args.seed, device=device, overrides=overrides)]
     if args.json:
@@ -128,6 +133,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_CODES[results[0].verdict]
 
 
+def find_control(target: Claim, name: str):  # noqa: ANN201 - NegativeControl
+    """The negative control ``name`` of ``target``, or a usage error listing its controls."""
+    found = target.control(name)
+    if found is None:
+        names = ", ".join(nc.name for nc in target.negative_controls) or "none"
+        raise InvalidArgument(f"claim {target.id} has no negative control {name!r}; its controls: {names}")
+    return found
+
+
+def single_threaded() -> None:
+    """One torch thread, as in the report's workers and pytest, so results reproduce bit for bit."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
 def describe(result: ClaimResult) -> str:
     """A human-readable multi-line summary of one claim run."""
     params = " ".join(f"{k}={format_value(v)}" for k, v in result.params.items())
@@ -135,9 +156,15 @@ def describe(result: ClaimResult) -> str:
              f"{result.seconds:.2f} s)"]
     for e in result.evidence:
         lines.append(f"  {e.method:<10} {e.verdict:<12} {e.reason}")
+        scope = f"scope: {e.scope.label}"
+        if e.resolution is not None:
+            scope += f"; resolution: {e.resolution.label}"
+        lines.append(f"  {'':<10} {scope}")
+        for premise in e.premises:
+            lines.append(f"  {'':<10} premise: {premise.statement} ({premise.citation})")
         if e.counterexample:
             lines.append(f"  {'':<10} counterexample: {json.dumps(e.counterexample, default=str)[:300]}")
-        if e.reproduce:
+        if e.reproduce and e.verdict not in ("skipped",):
             lines.append(f"  {'':<10} reproduce: {e.reproduce}")
     return "\n".join(lines)
 

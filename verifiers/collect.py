@@ -11,8 +11,9 @@ from importlib.metadata import entry_points
 from types import ModuleType
 
 from verifiers.errors import InvalidClaim
-from verifiers.model import CHECK_MARK, METHODS, Claim, Source
+from verifiers.model import CHECK_MARK, METHODS, Claim, Origin, Source
 from verifiers.params import Choice, Choices, Flag, Integer, Real
+from verifiers.quotes import SourceText, load_texts
 
 ENTRY_POINT_GROUP = "claims.sources"
 _ID = re.compile(r"^[a-z][a-z0-9_]*/[a-z0-9][a-z0-9-]*$")
@@ -59,14 +60,15 @@ def collect(packages: Iterable[str] | None = None,
     for name in list(packages) if packages is not None else default_packages():
         try:
             package = _import(name)
-            source = _source_of(package)
+            declared = _sources_of(package)
+            texts = load_texts(package, declared)
         except InvalidClaim as error:
             report(error)
             continue
-        sources[source.id] = source
+        sources.update({s.id: s for s in declared})
         for module_name in _module_names(package):
             try:
-                found = _claims_in(_import(module_name), source.id)
+                found = _claims_in(_import(module_name), declared, texts)
                 _add(claims, found)
             except InvalidClaim as error:
                 report(error)
@@ -89,12 +91,22 @@ def default_packages() -> list[str]:
     return sorted(set(local)) + [e for e in external if e not in local]
 
 
-def _source_of(package: ModuleType) -> Source:
-    source = getattr(package, "SOURCE", None)
-    if not isinstance(source, Source):
+def _sources_of(package: ModuleType) -> tuple[Source, ...]:
+    """The sources a package declares: ``SOURCES = (Source(...), ...)`` or ``SOURCE = Source(...)``.
+
+    The first one is the package's own: claim ids start with its id.
+    """
+    declared = getattr(package, "SOURCES", None)
+    if declared is None:
+        declared = (getattr(package, "SOURCE", None),)
+    if not isinstance(declared, (tuple, list)) or not declared or not all(isinstance(s, Source) for s in declared):
         raise InvalidClaim(package.__name__, "?", "SOURCE",
-                           "a source package must define SOURCE = Source(...) in its __init__.py")
-    return source
+                           "a source package must define SOURCE = Source(...) or SOURCES = (Source(...), ...) "
+                           "in its __init__.py")
+    ids = [s.id for s in declared]
+    if len(set(ids)) != len(ids):
+        raise InvalidClaim(package.__name__, "?", "SOURCES", f"source ids must be unique, got {ids}")
+    return tuple(declared)
 
 
 def _module_names(package: ModuleType) -> list[str]:
@@ -113,7 +125,7 @@ def _import(name: str) -> ModuleType:
         raise InvalidClaim(name, "?", "module", f"cannot import: {type(exc).__name__}: {exc}{where}") from exc
 
 
-def _claims_in(module: ModuleType, source_id: str) -> list[Claim]:
+def _claims_in(module: ModuleType, sources: tuple[Source, ...], texts: dict[str, SourceText]) -> list[Claim]:
     declared = {c.id: c for c in vars(module).values() if isinstance(c, Claim)}
     checks: dict[str, dict[str, object]] = {cid: {} for cid in declared}
     for fn in vars(module).values():
@@ -127,24 +139,39 @@ def _claims_in(module: ModuleType, source_id: str) -> list[Claim]:
         if method in checks[claim_id]:
             raise InvalidClaim(module.__name__, claim_id, f"checks.{method}", "declared twice")
         checks[claim_id][method] = fn
-    return [validate(replace(c, module=module.__name__, checks=checks[c.id]), source_id)
+    return [validate(replace(c, module=module.__name__, checks=checks[c.id]), sources, texts)
             for c in declared.values()]
 
 
-def validate(c: Claim, source_id: str) -> Claim:
-    """Return ``c`` unchanged if well formed, else raise :class:`InvalidClaim`."""
+def validate(c: Claim, sources: tuple[Source, ...] | str,
+             texts: dict[str, SourceText] | None = None) -> Claim:
+    """Return ``c`` unchanged if well formed, else raise :class:`InvalidClaim`.
+
+    ``sources`` are the package's declared sources (the first one's id is the id
+    prefix; a bare id stands for a package declaring that one source); ``texts``
+    their loaded texts, against which quotes are checked verbatim.
+    """
     def fail(field: str, message: str) -> InvalidClaim:
         return InvalidClaim(c.module, c.id, field, message)
 
+    source_ids = [sources] if isinstance(sources, str) else [s.id for s in sources]
     if not isinstance(c.id, str) or not _ID.match(c.id):
         raise fail("id", f"expected 'source/slug' in lowercase, got {c.id!r}")
-    if c.source != source_id:
-        raise fail("id", f"expected the prefix {source_id!r} of the package it is declared in")
+    if c.source != source_ids[0]:
+        raise fail("id", f"expected the prefix {source_ids[0]!r} of the package it is declared in")
     for name in ("title", "statement"):
         if not str(getattr(c, name)).strip():
             raise fail(name, "must be a non-empty string")
     if not (c.reference.section.strip() and c.reference.quote.strip()):
         raise fail("reference", "expected a section and the quoted sentence it formalizes")
+    if c.reference.source not in source_ids:
+        raise fail("reference.source", f"{c.reference.source!r} is not a source of this package; "
+                                       f"expected one of {', '.join(source_ids)} (declare it in SOURCES)")
+    _validate_origin(c, fail)
+    text = (texts or {}).get(c.reference.source)
+    if text is not None and (missing := text.missing(c.reference.quote)) is not None:
+        raise fail("reference.quote", f"not verbatim in {c.reference.source}'s text ({', '.join(text.files)}): "
+                                      f"the fragment {missing!r} was not found")
     for name, param in c.params.items():
         if not isinstance(param, _PARAM_TYPES):
             raise fail(f"params.{name}", f"expected Real, Integer, Flag, Choice or Choices, got {param!r}")
@@ -163,6 +190,14 @@ def validate(c: Claim, source_id: str) -> Claim:
     return c
 
 
+def _validate_origin(c: Claim, fail) -> None:  # noqa: ANN001 - local error factory
+    if not isinstance(c.origin, Origin):
+        raise fail("origin", "every claim declares its origin: origin=SOURCE_STATEMENT (the source states it), "
+                             "OUR_FINDING, or literature('authors, year, venue')")
+    if c.origin.kind == "literature" and not c.origin.citation.strip():
+        raise fail("origin", "a literature result needs its citation")
+
+
 def _validate_controls(c: Claim, fail) -> None:  # noqa: ANN001 - local error factory
     if not c.negative_controls:
         raise fail("negative_controls", "expected at least one negative control (a false variant to refute)")
@@ -170,6 +205,10 @@ def _validate_controls(c: Claim, fail) -> None:  # noqa: ANN001 - local error fa
     if len(set(names)) != len(names) or not all(names):
         raise fail("negative_controls", f"names must be unique and non-empty, got {names}")
     for nc in c.negative_controls:
+        unknown = [m for m in nc.methods if m not in c.checks]
+        if unknown:
+            raise fail(f"negative_controls.{nc.name}.methods",
+                       f"{unknown[0]!r} is not a check of this claim; expected some of {', '.join(c.checks)}")
         for key, value in nc.params.items():
             if key not in c.params:
                 raise fail(f"negative_controls.{nc.name}.{key}", f"unknown parameter; expected one of {sorted(c.params)}")

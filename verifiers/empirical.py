@@ -1,4 +1,17 @@
-"""Empirical checks: deterministic operation counts and log-log scaling exponents."""
+r"""Empirical checks: deterministic operation counts and their growth exponents.
+
+Operation counts are exact, so they are compared exactly: no slope tolerance is
+chosen by hand. On a geometric grid :math:`x_1 < x_2 < \dots` the local exponents
+:math:`\sigma_i=\log(c_{i+1}/c_i)/\log(x_{i+1}/x_i)` of counts
+:math:`c(x) = a\,x^\beta(\log x)^\gamma + \text{lower order}` converge to
+:math:`\beta` (after dividing out the claimed log factor). The asymptotic exponent
+is estimated by the last local exponent, and its uncertainty by how much it still
+moves, :math:`|\sigma_{L}-\sigma_{L-1}|` (for corrections that shrink at least
+geometrically along the grid, the remaining distance to the limit is at most this
+drift). A claimed exponent is supported only within twice that drift (a margin for corrections
+that are not exactly geometric; plus float
+rounding), so constant counts (drift 0) refute every non-zero claimed exponent.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from verifiers.model import Outcome
+from verifiers.model import Outcome, Resolution, instance
+
+#: Float rounding allowed in an exponent computed from exact integer counts.
+ROUNDING = 1e-9
 
 
 def flops(fn: Callable[..., Any], *args: Any) -> int:
@@ -25,24 +41,46 @@ def loglog_slope(xs: Sequence[float], ys: Sequence[float]) -> float:
     return float(np.polyfit(lx, ly, 1)[0])
 
 
+def local_exponents(xs: Sequence[float], counts: Sequence[float], log_power: float = 0.0) -> np.ndarray:
+    """Local log-log slopes between successive grid points of ``counts / (log x)^log_power``."""
+    x = np.asarray(xs, dtype=np.float64)
+    c = np.asarray(counts, dtype=np.float64) / np.log(x) ** log_power
+    if len(x) < 3 or np.any(c <= 0) or np.any(np.diff(x) <= 0):
+        raise ValueError("need at least three increasing grid points with positive counts")
+    return np.diff(np.log(c)) / np.diff(np.log(x))
+
+
 def scaling(
     xs: Sequence[float],
     counts: Sequence[float],
     claimed_slope: float,
     *,
     what: str,
-    tol: float = 0.1,
     xlabel: str = "n",
+    log_power: float = 0.0,
 ) -> Outcome:
-    """Compare the log-log slope of deterministic counts with a claimed exponent (``±tol``)."""
-    slope = loglog_slope(xs, counts)
-    stats = {"slope": slope, "claimed_slope": claimed_slope, "tolerance": tol,
+    r"""Compare the growth exponent of exact counts with a claimed one: ``counts ~ x^claimed_slope (log x)^log_power``.
+
+    ``supported`` when the last local exponent is within its drift (see the module
+    docstring) of ``claimed_slope``; else ``refuted``. The drift is the check's
+    resolution.
+    """
+    sigma = local_exponents(xs, counts, log_power)
+    slope, drift = float(sigma[-1]), float(abs(sigma[-1] - sigma[-2]))
+    tolerance = 2 * drift + ROUNDING
+    growth = f"x^{claimed_slope:g}" + (f" (log x)^{log_power:g}" if log_power else "")
+    stats = {"slope": slope, "claimed_slope": claimed_slope, "drift": drift, "tolerance": tolerance,
+             "local_slopes": sigma.tolist(), "log_power": log_power,
              "grid": list(map(float, xs)), "counts": list(map(float, counts))}
     figure = {"kind": "line", "title": what, "xlabel": xlabel, "ylabel": "operations", "log": True,
-              "x": list(map(float, xs)), "y": list(map(float, counts))}
-    if abs(slope - claimed_slope) <= tol:
-        return Outcome(verdict="supported", statistics=stats, figures=(figure,),
-                       reason=f"{what}: log-log slope {slope:.3f} matches {claimed_slope:g} within {tol:g}")
-    return Outcome(verdict="refuted", statistics=stats, figures=(figure,),
-                   counterexample={"slope": slope, "claimed_slope": claimed_slope},
-                   reason=f"{what}: log-log slope {slope:.3f}, not {claimed_slope:g} (tolerance {tol:g})")
+              "x": list(map(float, xs)), "y": list(map(float, counts)), "exact": True,
+              "claimed_slope": claimed_slope, "log_power": log_power}
+    common = {"statistics": stats, "figures": (figure,), "resolution": Resolution(tolerance, "growth exponent"),
+              "scope": instance(f"{xlabel} in {[float(v) for v in xs]}")}
+    if abs(slope - claimed_slope) <= tolerance:
+        return Outcome(verdict="supported", **common,
+                       reason=f"{what}: exact counts grow as {growth}: last local exponent {slope:.4f}, within its "
+                              f"drift {drift:.2g} of {claimed_slope:g}")
+    return Outcome(verdict="refuted", **common, counterexample={"slope": slope, "claimed_slope": claimed_slope},
+                   reason=f"{what}: exact counts do not grow as {growth}: last local exponent {slope:.4f} is "
+                          f"{abs(slope - claimed_slope):.3g} from {claimed_slope:g}, beyond its drift {drift:.2g}")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, get_args
 
 from verifiers.budget import Budget
 from verifiers.params import Param
 
 Verdict = Literal["proved", "supported", "refuted", "inconclusive", "error", "skipped"]
-Method = Literal["symbolic", "property", "montecarlo", "empirical"]
+Method = Literal["symbolic", "property", "montecarlo", "empirical", "experiment"]
 Expectation = Literal["holds", "refuted", "skipped"]
+ScopeKind = Literal["statement", "special-case", "instance", "not-applicable"]
+OriginKind = Literal["source", "literature", "ours"]
 
 VERDICTS: tuple[str, ...] = get_args(Verdict)
 METHODS: tuple[str, ...] = get_args(Method)
@@ -20,7 +22,10 @@ HOLDS: frozenset[str] = frozenset({"proved", "supported"})
 
 @dataclass(frozen=True)
 class Reference:
-    """Where a claim comes from: source id, section, and the sentence it formalizes."""
+    """Where a claim comes from: source id (one the package declares), section, and the quoted sentence.
+
+    ``quote`` is verbatim from the source; ``" … "`` separates verbatim fragments quoted in order.
+    """
 
     source: str
     section: str
@@ -28,12 +33,121 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Whose statement a claim is: the source's (a quote we formalize), the literature's, or our own finding."""
+
+    kind: OriginKind
+    citation: str = ""
+
+    @property
+    def label(self) -> str:
+        """Plain words for the report."""
+        return {"source": "the source's statement (our formalization of the quote)",
+                "literature": f"a literature result ({self.citation})",
+                "ours": "our own finding"}[self.kind]
+
+
+#: The claim formalizes the quoted sentence of its source.
+SOURCE_STATEMENT = Origin("source")
+#: The claim is our own finding (not stated by the source).
+OUR_FINDING = Origin("ours")
+
+
+def literature(citation: str) -> Origin:
+    """A result from the literature, with its citation (authors, year, venue)."""
+    return Origin("literature", citation)
+
+
+@dataclass(frozen=True)
 class NegativeControl:
-    """A false variant of a claim (parameter overrides) that the suite must refute."""
+    """A false variant of a claim (parameter overrides) that the suite must refute.
+
+    Parameters
+    ----------
+    name, params, description
+        Its name, parameter overrides and why it is false.
+    source_reading : bool
+        The source itself states this false variant (listed under Findings in the report).
+    methods : tuple of str
+        The checks that bear on the variant's false part (empty: all). The others are
+        recorded as "not applicable to this variant" instead of being run.
+    """
 
     name: str
     params: Mapping[str, Any]
     description: str
+    source_reading: bool = False
+    methods: tuple[str, ...] = ()
+
+    def applies_to(self, method: str) -> bool:
+        """Whether the ``method`` check bears on this variant."""
+        return not self.methods or method in self.methods
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What part of the statement a check covers.
+
+    ``statement``: all of it; ``special-case``: the statement under ``restriction``
+    (e.g. ``"n = 2"``); ``instance``: one test problem (``restriction`` says which);
+    ``not-applicable``: the check does not bear on this variant.
+    """
+
+    kind: ScopeKind
+    restriction: str = ""
+
+    @property
+    def label(self) -> str:
+        """Plain words for the report: "whole statement", "special case n = 2", ..."""
+        return {"statement": "whole statement", "special-case": f"special case {self.restriction}",
+                "instance": f"instance: {self.restriction}" if self.restriction else "one instance",
+                "not-applicable": "not applicable to this variant"}[self.kind]
+
+
+#: The check covers the whole statement.
+WHOLE = Scope("statement")
+#: The check does not bear on this negative control's false part.
+NOT_APPLICABLE = Scope("not-applicable")
+
+
+def special_case(restriction: str) -> Scope:
+    """The statement restricted as named, e.g. ``special_case("n = 2")``."""
+    return Scope("special-case", restriction)
+
+
+def instance(description: str) -> Scope:
+    """One test problem, e.g. ``instance("n = 20, q = softmax(0.6 s)")``."""
+    return Scope("instance", description)
+
+
+@dataclass(frozen=True)
+class Premise:
+    """A statement a check relies on without checking it, with its citation."""
+
+    statement: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The smallest deviation a check detects at its error level.
+
+    ``value`` is in the units of ``quantity``; ``relative`` is ``value`` divided by
+    the quantity's reference size when that is meaningful; ``level`` is the error
+    level (0 for an exact computation).
+    """
+
+    value: float
+    quantity: str
+    level: float = 0.0
+    relative: float | None = None
+
+    @property
+    def label(self) -> str:
+        """Plain words: "detects deviations ≥ 0.02 (2 %) in coef at level 1e-06"."""
+        rel = f" ({100 * self.relative:.3g} %)" if self.relative is not None else ""
+        at = f" at level {self.level:.0e}" if self.level else " (exact)"
+        return f"detects deviations ≥ {self.value:.3g}{rel} in {self.quantity}{at}"
 
 
 @dataclass(frozen=True)
@@ -48,6 +162,7 @@ class Claim:
     title: str
     statement: str
     reference: Reference
+    origin: Origin | None
     notes: str
     params: Mapping[str, Param]
     negative_controls: tuple[NegativeControl, ...]
@@ -77,6 +192,7 @@ def claim(
     title: str,
     statement: str,
     reference: Reference,
+    origin: Origin | None = None,
     notes: str = "",
     params: Mapping[str, Param] | None = None,
     negative_controls: tuple[NegativeControl, ...] = (),
@@ -84,9 +200,9 @@ def claim(
     expect: Expectation = "holds",
     skip_reason: str = "",
 ) -> Claim:
-    """Declare a claim (metadata only; validation happens in the collector)."""
+    """Declare a claim (metadata only; validation happens in the collector, which requires ``origin``)."""
     return Claim(
-        id=id, title=title, statement=statement, reference=reference, notes=notes,
+        id=id, title=title, statement=statement, reference=reference, origin=origin, notes=notes,
         params=dict(params or {}), negative_controls=tuple(negative_controls), tags=tuple(tags),
         expect=expect, skip_reason=skip_reason,
     )
@@ -133,16 +249,25 @@ class Context:
         return gen
 
     def reproduce(self) -> str:
-        """A shell command that re-runs this claim with these parameters and seed."""
+        """A shell command that re-runs this claim (or this negative control) with the same seeds."""
         from verifiers.params import format_value
 
-        sets = "".join(f" --set {k}={format_value(v)}" for k, v in self.params.items())
-        return f"claims check {self.claim_id}{sets} --profile {self.budget.name} --seed {self.run_seed}"
+        if self.control is not None:
+            target = f" --control {self.control}"
+        else:
+            target = "".join(f" --set {k}={format_value(v)}" for k, v in self.params.items())
+        return f"claims check {self.claim_id}{target} --profile {self.budget.name} --seed {self.run_seed}"
 
 
 @dataclass(frozen=True, kw_only=True)
 class Outcome:
-    """What a check concluded; the runner adds identity, timing and environment."""
+    """What a check concluded; the runner adds identity, timing and environment.
+
+    ``scope`` says what the check covers; a ``proved`` outcome must set it (there is
+    no silent default). ``premises`` are statements used without being checked,
+    ``resolution`` the smallest deviation detected, ``explored`` what was searched
+    (largest n, largest |s|, parameter ranges).
+    """
 
     verdict: Verdict
     reason: str
@@ -150,7 +275,20 @@ class Outcome:
     counterexample: Mapping[str, Any] | None = None
     figures: tuple[Mapping[str, Any], ...] = ()
     steps: tuple[str, ...] = ()
-    covers_statement: bool = False
+    scope: Scope | None = None
+    premises: tuple[Premise, ...] = ()
+    resolution: Resolution | None = None
+    explored: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"unknown verdict {self.verdict!r}; expected one of {', '.join(VERDICTS)}")
+        if self.verdict == "proved" and self.scope is None:
+            raise ValueError("a proved Outcome must declare its scope (WHOLE, special_case(...) or instance(...))")
+
+    def but(self, **changes: Any) -> Outcome:
+        """A copy with some fields changed (keeps scope, premises and resolution)."""
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -168,15 +306,32 @@ class Evidence:
     reproduce: str | None
     figures: tuple[Mapping[str, Any], ...]
     steps: tuple[str, ...]
-    covers_statement: bool
+    scope: Scope
+    premises: tuple[Premise, ...]
+    resolution: Resolution | None
+    explored: Mapping[str, Any]
     seed: int
     device: str
     dtype: str
     seconds: float
 
+    @property
+    def covers_statement(self) -> bool:
+        """Whether the check's scope is the whole statement."""
+        return self.scope.kind == "statement"
+
+    @property
+    def proves(self) -> bool:
+        """A symbolic proof of the whole statement: what makes a claim ``proved``."""
+        return self.method == "symbolic" and self.verdict == "proved" and self.covers_statement
+
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict with every field."""
-        return _jsonable(asdict(self))
+        """A JSON-ready dict with every field (scope and resolution with their plain labels)."""
+        record = _jsonable(asdict(self))
+        record["scope"]["label"] = self.scope.label
+        if self.resolution is not None:
+            record["resolution"]["label"] = self.resolution.label
+        return record
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -213,17 +368,21 @@ class ClaimResult:
         })
 
 
-def combine(outcomes: list[Evidence] | list[Outcome]) -> Verdict:
-    """Combine check verdicts: refuted > error > proved (full symbolic) > supported > inconclusive."""
-    ran = [o for o in outcomes if o.verdict != "skipped"]
+def combine(evidence: list[Evidence]) -> Verdict:
+    """Combine check verdicts: refuted > error > proved > supported > inconclusive.
+
+    ``proved`` needs a symbolic check whose scope is the whole statement
+    (:attr:`Evidence.proves`); a proof of a special case counts as ``supported``.
+    """
+    ran = [e for e in evidence if e.verdict != "skipped"]
     if not ran:
         return "skipped"
-    verdicts = {o.verdict for o in ran}
+    verdicts = {e.verdict for e in ran}
     if "refuted" in verdicts:
         return "refuted"
     if "error" in verdicts:
         return "error"
-    if any(o.verdict == "proved" and o.covers_statement for o in ran):
+    if any(e.proves for e in ran):
         return "proved"
     return "supported" if verdicts <= HOLDS else "inconclusive"
 
@@ -245,7 +404,11 @@ def _jsonable(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class Source:
-    """A document that claims come from (declared as ``SOURCE`` in a source package)."""
+    """A document that claims come from (``SOURCE`` or ``SOURCES`` in a source package).
+
+    ``texts`` names files (relative to the package folder) holding the document's
+    text; when given, every quote citing this source must appear in them verbatim.
+    """
 
     id: str
     title: str
@@ -253,3 +416,4 @@ class Source:
     venue: str
     url: str
     note: str = ""
+    texts: tuple[str, ...] = ()

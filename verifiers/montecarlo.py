@@ -5,7 +5,8 @@ Error rates. Each Monte Carlo decision is a two-sided z-test at level
 decisions per run, the suite-wide probability of refuting any true claim is at
 most :data:`SUITE_FALSE_FAILURE_BUDGET` (Bonferroni). A decision is
 ``supported`` only when the confidence interval is narrower than the claim's
-``resolution`` (the power requirement); otherwise it is ``inconclusive``.
+``resolution`` of the claimed value (so a deviation of ``resolution`` or more is
+never supported); otherwise it is ``inconclusive``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 from scipy import stats as sps
 
-from verifiers.model import Outcome
+from verifiers.model import Outcome, Resolution
 
 SUITE_FALSE_FAILURE_BUDGET = 1e-4
 MAX_MC_CHECKS = 100
@@ -52,26 +53,34 @@ def mean(samples: Any) -> Estimate:
     return Estimate(float(x.mean()), float(x.std(ddof=1) / np.sqrt(x.size)), int(x.size))
 
 
-def compare(estimate: Estimate, claimed: float, *, resolution: float, what: str) -> Outcome:
-    """Two-sided test of ``claimed`` against an estimate, with a power requirement.
+def compare(estimate: Estimate, claimed: float, *, resolution: float, what: str,
+            scale: float | None = None) -> Outcome:
+    """Two-sided test of ``claimed`` against an estimate, with a resolution.
 
-    ``refuted`` when the CI excludes ``claimed``; ``supported`` when it contains it
-    and its half-width is at most ``resolution``; else ``inconclusive``.
+    ``refuted`` when the CI excludes ``claimed``; ``supported`` when the CI lies
+    within ``claimed ± resolution``; else ``inconclusive``. ``scale`` (the
+    quantity's reference size) states the resolution relatively.
     """
     half = Z_CRIT * estimate.se
-    z = (estimate.value - claimed) / estimate.se if estimate.se > 0 else np.inf * np.sign(estimate.value - claimed)
+    diff = estimate.value - claimed
+    z = diff / estimate.se if estimate.se > 0 else (0.0 if diff == 0 else float(np.inf * np.sign(diff)))
     stats = {**estimate.as_dict(), "claimed": claimed, "z": float(z), "alpha": CHECK_ALPHA,
              "half_width": half, "resolution": resolution}
+    common = {"statistics": stats,
+              "resolution": Resolution(resolution, what, CHECK_ALPHA, resolution / abs(scale) if scale else None)}
     text = f"{what} = {estimate.value:.4g} ± {half:.2g}"
-    if estimate.low <= claimed <= estimate.high:
-        if half <= resolution:
-            return Outcome(verdict="supported", statistics=stats,
-                           reason=f"{text} contains the claimed {claimed:.4g} (level {CHECK_ALPHA:.0e})")
-        return Outcome(verdict="inconclusive", statistics=stats,
-                       reason=f"{text} is wider than the resolution {resolution:.2g}: use more samples")
-    return Outcome(verdict="refuted", statistics=stats,
-                   counterexample={"estimate": estimate.value, "ci": [estimate.low, estimate.high], "claimed": claimed},
-                   reason=f"{text} excludes the claimed {claimed:.4g} (|z| = {abs(z):.1f} > {Z_CRIT:.1f})")
+    if abs(diff) > half:
+        return Outcome(verdict="refuted", **common,
+                       counterexample={"estimate": estimate.value, "ci": [estimate.low, estimate.high],
+                                       "claimed": claimed},
+                       reason=f"{text} excludes the claimed {claimed:.4g} (|z| = {abs(z):.1f} > {Z_CRIT:.1f})")
+    if abs(diff) + half <= resolution:
+        return Outcome(verdict="supported", **common,
+                       reason=f"{text} lies within the resolution {resolution:.2g} of the claimed {claimed:.4g} "
+                              f"(level {CHECK_ALPHA:.0e})")
+    return Outcome(verdict="inconclusive", **common,
+                   reason=f"{text} contains the claimed {claimed:.4g} but is not within its resolution "
+                          f"{resolution:.2g}: use more samples")
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,7 @@ def rate_figure(*, title: str, x: Sequence[float], estimates: Sequence[Estimate]
         "kind": "line", "title": title, "xlabel": xlabel, "ylabel": ylabel, "log": log,
         "x": list(map(float, x)), "y": [e.value for e in estimates],
         "low": [e.low for e in estimates], "high": [e.high for e in estimates],
+        "band": f"{1 - CHECK_ALPHA:.6g} confidence interval",
     }
     if claimed is not None:
         figure["claimed"] = list(map(float, claimed))

@@ -20,7 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
 from verifiers.budget import Budget
-from verifiers.model import Claim, ClaimResult, Evidence
+from verifiers.model import WHOLE, Claim, ClaimResult, Evidence
 
 Task = tuple[str, str | None]
 OnDone = Callable[[int, int, ClaimResult], None]
@@ -143,7 +143,8 @@ def _crashed(claims: Sequence[Claim], task: Task, why: str) -> ClaimResult:
     params = {**(c.defaults() if c else {}), **(nc.params if nc else {})}
     evidence = Evidence(claim_id=claim_id, method="none", control=control, verdict="error",
                         reason=f"parallel run failed: {why}", params=params, statistics={}, counterexample=None,
-                        reproduce=None, figures=(), steps=(), covers_statement=False, seed=0, device="",
+                        reproduce=None, figures=(), steps=(), scope=WHOLE, premises=(), resolution=None,
+                        explored={}, seed=0, device="",
                         dtype="float64", seconds=0.0)
     return ClaimResult(claim_id=claim_id, control=control, params=params, verdict="error",
                        expected="refuted" if control else ("skipped" if c and c.expect == "skipped" else "holds"),

@@ -16,10 +16,12 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis.errors import FailedHealthCheck, Flaky, Unsatisfiable
 from hypothesis.strategies import SearchStrategy
 
-from verifiers.model import Context, Outcome
+from verifiers.model import Context, Outcome, Resolution
 
 #: Examples a local search starts from at once before Hypothesis explores further (multi-start).
 PROBE_EXAMPLES = 5
+#: Scale factors of the ray search: the best points are pushed outwards along their own direction.
+RAY_FACTORS = tuple(2.0**j for j in range(1, 41))
 
 #: A search whose examples satisfy the hypotheses less often than this is inconclusive.
 MIN_VALID_FRACTION = 0.5
@@ -29,6 +31,41 @@ class _Violation(Exception):
     def __init__(self, example: Any, detail: str) -> None:
         super().__init__(detail)
         self.example, self.detail = example, detail
+
+
+class Explored:
+    """What a search has seen: examples, largest vector length and largest entry magnitude."""
+
+    def __init__(self) -> None:
+        self.examples, self.largest_n, self.largest_abs = 0, 0, 0.0
+
+    def see(self, example: Any) -> None:
+        """Record one example (arrays and numbers nested in tuples, lists and dicts)."""
+        self.examples += 1
+        for array in _arrays(example):
+            if array.size:
+                self.largest_n = max(self.largest_n, int(array.shape[-1]) if array.ndim else 1)
+                finite = np.abs(array[np.isfinite(array)]) if np.issubdtype(array.dtype, np.number) else array[:0]
+                if finite.size:
+                    self.largest_abs = max(self.largest_abs, float(finite.max()))
+
+    def record(self) -> dict[str, Any]:
+        """Plain numbers for the Evidence's ``explored``."""
+        return {"examples": self.examples, "largest_n": self.largest_n, "largest_abs": self.largest_abs}
+
+
+def _arrays(value: Any) -> list[np.ndarray]:
+    if isinstance(value, np.ndarray):
+        return [value] if np.issubdtype(value.dtype, np.number) else []
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+            return [np.asarray(value, dtype=np.float64)]
+        return [a for v in value for a in _arrays(v)]
+    if isinstance(value, dict):
+        return [a for v in value.values() for a in _arrays(v)]
+    if isinstance(value, (float, int)) and not isinstance(value, bool):
+        return [np.asarray([value], dtype=np.float64)]
+    return []
 
 
 def _settings(ctx: Context, examples: int | None = None, shrink: bool = True) -> settings:
@@ -63,6 +100,7 @@ def forall(
     count; if most are rejected the result is ``inconclusive``.
     """
     counts = {"tried": 0, "valid": 0}
+    explored = Explored()
 
     @hypothesis_seed(ctx.seed)
     @_settings(ctx)
@@ -72,6 +110,7 @@ def forall(
         if hypotheses is not None and not hypotheses(x):
             assume(False)
         counts["valid"] += 1
+        explored.see(x)
         verdict = prop(x)
         if verdict is not True:
             raise _Violation(x, verdict if isinstance(verdict, str) else f"{what} fails")
@@ -80,12 +119,13 @@ def forall(
         search()
     except _Violation as v:
         return Outcome(verdict="refuted", reason=f"counterexample (shrunk): {v.detail}",
-                       statistics=dict(counts), counterexample={"example": _plain(v.example), "detail": v.detail})
+                       statistics=dict(counts), counterexample={"example": _plain(v.example), "detail": v.detail},
+                       explored=explored.record())
     except Flaky as exc:
-        return _flaky(exc, counts)
+        return _flaky(exc, counts).but(explored=explored.record())
     except (Unsatisfiable, FailedHealthCheck):
         pass
-    return _no_violation(ctx, counts, what)
+    return _no_violation(ctx, counts, what).but(explored=explored.record())
 
 
 def _flaky(exc: Flaky, counts: dict[str, int]) -> Outcome:
@@ -114,12 +154,14 @@ def exists(
 ) -> Outcome:
     """Search for a witness of an existence claim: found is ``supported``, not found ``inconclusive``."""
     counts = {"tried": 0}
+    explored = Explored()
 
     @hypothesis_seed(ctx.seed)
     @_settings(ctx)
     @given(strategy)
     def search(x: Any) -> None:
         counts["tried"] += 1
+        explored.see(x)
         if is_witness(x):
             raise _Violation(x, what)
 
@@ -127,9 +169,9 @@ def exists(
         search()
     except _Violation as v:
         return Outcome(verdict="supported", reason=f"found {what} (shrunk) after {counts['tried']} examples",
-                       statistics=counts, counterexample=None, figures=(),
-                       steps=(f"witness: {_plain(v.example)}",))
-    return Outcome(verdict="inconclusive", statistics=counts,
+                       statistics={**counts, "witness": _plain(v.example)}, counterexample=None, figures=(),
+                       steps=(f"witness: {_plain(v.example)}",), explored=explored.record())
+    return Outcome(verdict="inconclusive", statistics=counts, explored=explored.record(),
                    reason=f"no {what} among {counts['tried']} examples (absence of a witness is not a disproof)")
 
 
@@ -141,22 +183,31 @@ def maximize(
     local: Callable[[Sequence[Any], int], tuple[Any, float, int]] | None = None,
     starts: int = 3,
     probe: int = PROBE_EXAMPLES,
+    corners: Sequence[Any] = (),
+    rays: bool = True,
 ) -> tuple[Any, float, dict[str, Any]]:
     """Find a large value of ``objective``: Hypothesis ``target()`` interleaved with local ascent.
 
     With a ``local`` search, the first ``probe`` examples are ascended from at once
     (multi-start), then Hypothesis goes on exploring with ``target()``, and the
-    best ``starts`` examples of the whole search are ascended from at the end.
+    best ``starts`` examples of the whole search, plus the given ``corners`` of
+    the domain, are ascended from at the end. With ``rays``, the best points
+    (vectors) are then pushed outwards along their own direction by the factors of
+    :data:`RAY_FACTORS` up to the profile's ``max_magnitude``: the unbounded
+    directions of the domain, where asymptotically tight bounds are approached.
     Returns the best point, its value, and search statistics (including the best
-    value before the local search and the number of local-search evaluations).
+    value before the local search, the number of local-search evaluations and
+    what was explored).
     """
     seen: list[tuple[float, Any]] = []
     early: list[tuple[Any, float, int]] = []
+    explored = Explored()
 
     @hypothesis_seed(ctx.seed)
     @_settings(ctx, shrink=False)
     @given(strategy)
     def search(x: Any) -> None:
+        explored.see(x)
         value = float(objective(x))
         if np.isfinite(value):
             seen.append((value, x))
@@ -165,16 +216,52 @@ def maximize(
             early.append(local([point for _, point in seen], ctx.budget.local_steps))
 
     search()
+    for corner in corners:
+        explored.see(corner)
+        value = float(objective(corner))
+        if np.isfinite(value):
+            seen.append((value, corner))
     seen.sort(key=lambda t: t[0], reverse=True)
     best_value, best = seen[0] if seen else (-np.inf, None)
-    stats: dict[str, Any] = {"examples": len(seen), "best_random_search": best_value, "local_evaluations": 0}
+    stats: dict[str, Any] = {"examples": len(seen), "best_random_search": best_value, "local_evaluations": 0,
+                             "corners": len(corners)}
     if local is not None and seen:
-        for point, value, evaluations in (*early, local([x for _, x in seen[:starts]], ctx.budget.local_steps)):
+        finals = [x for _, x in seen[:starts]] + [c for c in corners if not any(c is x for _, x in seen[:starts])]
+        for point, value, evaluations in (*early, local(finals, ctx.budget.local_steps)):
             stats["local_evaluations"] += evaluations
             if value > best_value:
                 best, best_value = point, value
+    if rays and seen:
+        for point in [best, *(x for _, x in seen[:starts])]:
+            ray_point, ray_value, evaluations = _ray(objective, point, ctx.budget.max_magnitude, explored)
+            stats["ray_evaluations"] = stats.get("ray_evaluations", 0) + evaluations
+            if ray_value > best_value:
+                best, best_value = ray_point, ray_value
     stats["best_value"] = best_value
+    stats["explored"] = explored.record()
     return best, best_value, stats
+
+
+def _ray(objective: Callable[[Any], float], point: Any, max_magnitude: float,
+         explored: Explored) -> tuple[Any, float, int]:
+    """The best value of ``objective(t * point)`` over the ray factors ``t`` (arrays only)."""
+    if not isinstance(point, np.ndarray) or not np.issubdtype(point.dtype, np.floating) or not point.size:
+        return point, -np.inf, 0
+    size = float(np.abs(point).max())
+    best, best_value, evaluations = point, -np.inf, 0
+    for factor in RAY_FACTORS:
+        if size * factor > max_magnitude:
+            break
+        candidate = point * factor
+        explored.see(candidate)
+        evaluations += 1
+        try:
+            value = float(objective(candidate))
+        except (ArithmeticError, ValueError):
+            break
+        if np.isfinite(value) and value > best_value:
+            best, best_value = candidate, value
+    return best, best_value, evaluations
 
 
 def upper_bound(
@@ -187,29 +274,35 @@ def upper_bound(
     sharp: bool = True,
     sharp_tol: float = 1e-3,
     tol: float = 1e-9,
+    corners: Sequence[Any] = (),
+    rays: bool = True,
 ) -> Outcome:
     r"""Check ``objective(x) <= bound`` by a targeted search for the supremum.
 
-    A value above ``bound + tol`` refutes the bound. Otherwise the bound is
-    ``supported``; when ``sharp`` is requested and the best value stays more than
-    ``sharp_tol`` below the bound, sharpness is not shown and the result is
-    ``inconclusive``.
+    A value above ``bound + tol`` refutes the bound (``tol`` absorbs float rounding
+    of an exact bound; it is the check's resolution for a bound set too low).
+    Otherwise the bound is ``supported``; when ``sharp`` is requested and the best
+    value stays more than ``sharp_tol`` below the bound, sharpness is not shown and
+    the result is ``inconclusive``. ``corners`` and ``rays`` are passed to
+    :func:`maximize`.
     """
-    best, value, stats = maximize(ctx, strategy, objective, local=local)
+    best, value, stats = maximize(ctx, strategy, objective, local=local, corners=corners, rays=rays)
+    explored = stats.pop("explored")
     stats = {**stats, "bound": bound, "gap": bound - value}
-    figure = {"kind": "tightness", "bound": bound, "best": value,
+    figure = {"kind": "tightness", "bound": bound, "best": value, "tolerance": tol,
               "best_random_search": stats["best_random_search"]}
+    common = {"statistics": stats, "figures": (figure,), "explored": explored,
+              "resolution": Resolution(tol, "bound")}
     if value > bound + tol:
         return Outcome(verdict="refuted", reason=f"value {value:.6g} exceeds the bound {bound:g}",
-                       statistics=stats, counterexample={"example": _plain(best), "value": value},
-                       figures=(figure,))
+                       counterexample={"example": _plain(best), "value": value}, **common)
     if sharp and bound - value > sharp_tol:
-        return Outcome(verdict="inconclusive", statistics=stats, figures=(figure,),
+        return Outcome(verdict="inconclusive", **common,
                        reason=f"no violation, but the best value {value:.6g} stays {bound - value:.3g} below "
                               f"the bound: sharpness not shown")
-    return Outcome(verdict="supported", statistics=stats, figures=(figure,),
-                   reason=f"no value above the bound; the largest found is {value:.6g} "
-                          f"(gap {bound - value:.2g})")
+    return Outcome(verdict="supported", **common,
+                   reason=f"no value above the bound (beyond the tolerance {tol:.0e}); the largest found is "
+                          f"{value:.6g} (gap {bound - value:.2g})")
 
 
 def gradient_ascent(

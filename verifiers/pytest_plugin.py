@@ -10,7 +10,6 @@ Item ids are claim keys (``pu2026/sop``, ``pu2026/sop[sparsemax]``), so
 
 from __future__ import annotations
 
-import os
 from typing import Any, Callable
 
 import pytest
@@ -29,12 +28,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Declare the ``claim`` marker; under pytest-xdist, give each worker one torch thread."""
+    """Declare the ``claim`` marker; use one torch thread, as the CLI and the report do (bit-exact results)."""
     config.addinivalue_line("markers", "claim: a claim or negative-control run of the verification suite")
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        import torch
+    import torch
 
-        torch.set_num_threads(1)
+    torch.set_num_threads(1)
 
 
 def claim_tests(source: str, package: str | None = None) -> Callable[..., None]:

@@ -14,7 +14,26 @@ from typing import Any, Iterator
 
 from verifiers.budget import Budget
 from verifiers.errors import InvalidArgument, SuiteError
-from verifiers.model import Claim, ClaimResult, Context, Evidence, NegativeControl, Outcome, combine
+from verifiers.model import (
+    NOT_APPLICABLE,
+    WHOLE,
+    Claim,
+    ClaimResult,
+    Context,
+    Evidence,
+    NegativeControl,
+    Outcome,
+    Scope,
+    combine,
+    instance,
+)
+
+#: The scope a check covers when its Outcome does not say: a property search covers the statement's
+#: domain (what it explored is recorded); a simulation or count covers its test problem.
+DEFAULT_SCOPE: dict[str, Scope] = {
+    "property": WHOLE, "montecarlo": instance("the check's test problem (see the notes)"),
+    "empirical": instance("the check's grid (see the notes)"), "experiment": instance("the experiment's setup"),
+}
 
 
 def resolve_device(name: str) -> str:
@@ -81,6 +100,7 @@ def run_claim(
         evidence = tuple(
             run_check(fn, Context(claim.id, params, budget, derive_seed(seed, claim.id, method, name or ""),
                                   device, name, run_seed=seed), method)
+            if control is None or control.applies_to(method) else _not_applicable(claim, control, method, params)
             for method, fn in claim.checks.items())
     expected = "refuted" if control else ("skipped" if claim.expect == "skipped" else "holds")
     return ClaimResult(claim_id=claim.id, control=name, params=params, verdict=combine(list(evidence)),
@@ -107,15 +127,26 @@ def run_check(fn: Callable[[Context], Outcome], ctx: Context, method: str) -> Ev
         outcome = Outcome(verdict="error", reason=f"check exceeded its {ctx.budget.timeout:g} s time limit")
     except Exception as exc:  # noqa: BLE001 - fault isolation is the point
         outcome = _error_outcome(exc)
-    refutes = outcome.verdict == "refuted"
+    if outcome.verdict == "proved" and method != "symbolic":
+        outcome = Outcome(verdict="error", reason=f"a {method} check returned 'proved'; only symbolic checks prove "
+                                                  f"(it said: {outcome.reason})")
     return Evidence(
         claim_id=ctx.claim_id, method=method, control=ctx.control, verdict=outcome.verdict,
         reason=outcome.reason, params=dict(ctx.params), statistics=dict(outcome.statistics),
         counterexample=dict(outcome.counterexample) if outcome.counterexample else None,
-        reproduce=ctx.reproduce() if refutes or outcome.counterexample else None,
-        figures=tuple(outcome.figures), steps=tuple(outcome.steps),
-        covers_statement=outcome.covers_statement, seed=ctx.seed, device=ctx.device,
+        reproduce=ctx.reproduce(), figures=tuple(outcome.figures), steps=tuple(outcome.steps),
+        scope=outcome.scope or DEFAULT_SCOPE.get(method, WHOLE), premises=tuple(outcome.premises),
+        resolution=outcome.resolution, explored=dict(outcome.explored), seed=ctx.seed, device=ctx.device,
         dtype="float64", seconds=time.perf_counter() - start)
+
+
+def _not_applicable(claim: Claim, control: NegativeControl, method: str, params: Mapping[str, Any]) -> Evidence:
+    """The record of a check that does not bear on a negative control's false part (not run)."""
+    return Evidence(claim_id=claim.id, method=method, control=control.name, verdict="skipped",
+                    reason=f"not applicable to this variant: the {method} check does not examine what "
+                           f"'{control.name}' changes", params=dict(params), statistics={}, counterexample=None,
+                    reproduce=None, figures=(), steps=(), scope=NOT_APPLICABLE, premises=(), resolution=None,
+                    explored={}, seed=0, device="", dtype="float64", seconds=0.0)
 
 
 def _error_outcome(exc: Exception) -> Outcome:
@@ -128,7 +159,8 @@ def _error_outcome(exc: Exception) -> Outcome:
 def _skip_evidence(claim: Claim, params: Mapping[str, Any], seed: int, device: str) -> Evidence:
     return Evidence(claim_id=claim.id, method="none", control=None, verdict="skipped",
                     reason=claim.skip_reason, params=dict(params), statistics={}, counterexample=None,
-                    reproduce=None, figures=(), steps=(), covers_statement=False, seed=seed,
+                    reproduce=None, figures=(), steps=(), scope=Scope("statement"), premises=(), resolution=None,
+                    explored={}, seed=seed,
                     device=device, dtype="float64", seconds=0.0)
 
 

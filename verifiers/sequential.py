@@ -19,16 +19,20 @@ unchanged by the multiple looks.
 
 Decision at look :math:`j` (half-width :math:`h_j = z_j\,\mathrm{se}_j`):
 ``refuted`` if the interval excludes the claimed value; ``supported`` if it
-contains it and :math:`h_j \le` ``resolution`` (the power requirement); else
-draw more. When the last look is undecided the result is ``inconclusive``.
+lies within ``claimed ± resolution`` (:math:`|\hat\theta_j-\mathrm{claimed}|+h_j\le`
+``resolution``); else draw more. When the last look is undecided the result is
+``inconclusive``.
 
-Power. On simultaneous coverage, a ``supported`` claimed value lies within
-:math:`2\cdot` ``resolution`` of the truth, so a value at least the stated
-alternative :math:`\delta = 2\cdot` ``resolution`` away is supported with
-probability at most :math:`\alpha`. The statistics also report the power of the
-final look against :math:`\delta`, :math:`\Phi(\delta/\mathrm{se}_L - z_L)` (two-sided),
-with :math:`\mathrm{se}_L` projected from the latest look by the
-:math:`1/\sqrt n` law.
+Power. On simultaneous coverage the truth lies inside a supporting interval, so a
+claimed value at least ``resolution`` away from the truth is never ``supported``
+(error rate at most :math:`\alpha`): ``resolution`` is the smallest deviation the
+check detects, recorded as the Evidence's :class:`~verifiers.model.Resolution`.
+It must not depend on the claimed value (pass a size derived from the problem,
+e.g. ``ctx.budget.rel_resolution`` times a known scale), so that a larger profile
+buys a finer resolution. The statistics also report the projected power of the
+final look to refute a deviation of ``resolution``,
+:math:`\Phi(\mathrm{resolution}/\mathrm{se}_L - z_L)` (two-sided), with
+:math:`\mathrm{se}_L` projected from the latest look by the :math:`1/\sqrt n` law.
 
 Equivalence tests. :func:`sequential_equivalence` tests "the true value lies
 within ``margin`` of ``claimed``" with the same looks and levels: ``supported``
@@ -55,7 +59,7 @@ from typing import Any
 
 from scipy import stats as sps
 
-from verifiers.model import Context, Outcome
+from verifiers.model import Context, Outcome, Resolution
 from verifiers.montecarlo import CHECK_ALPHA, Estimate
 
 #: An estimator: given the number of draws so far, an :class:`Estimate` based on them.
@@ -118,6 +122,7 @@ def sequential_compare(
     growth: float = GROWTH,
     alpha: float = CHECK_ALPHA,
     unit: str = "draws",
+    scale: float | None = None,
 ) -> Outcome:
     """Test ``claimed`` against ``estimator(n)`` at geometric looks; stop once refuted or resolved.
 
@@ -132,18 +137,24 @@ def sequential_compare(
     claimed : float
         The claimed value.
     resolution : float
-        Largest interval half-width that may support ``claimed`` (the power requirement).
+        Smallest deviation from the truth that must not be supported: ``claimed`` is
+        supported once the interval lies within ``claimed ± resolution``. Independent
+        of ``claimed``.
     what : str
         Name of the estimated quantity, for the reason.
     max_samples, first, growth, alpha
         The design (see :func:`design`).
     unit : str
         What one of the ``n`` draws is, for the statistics.
+    scale : float, optional
+        The quantity's reference size, to state the resolution relatively.
     """
+    if not resolution > 0:
+        raise ValueError(f"the resolution must be positive, got {resolution!r}")
     plan = design(max_samples or ctx.budget.samples, first=first, growth=growth, alpha=alpha)
     for j, est, half, z, last in _looks(plan, estimator):
-        if abs(est.value - claimed) > half or half <= resolution or last:
-            return _decide(est, claimed, half, z, j, plan, resolution, what, unit)
+        if abs(est.value - claimed) > half or abs(est.value - claimed) + half <= resolution or last:
+            return _decide(est, claimed, half, z, j, plan, resolution, what, unit, scale)
     raise AssertionError("unreachable: the last look always decides")
 
 
@@ -204,41 +215,50 @@ def sequential_equivalence(
                  "equivalence": True, "distance_to_edge": margin - abs(est.value - claimed)}
         text = (f"{what} = {est.value:.5g}, interval [{low:.5g}, {high:.5g}] after {est.n} {unit} "
                 f"(look {j}/{len(plan.looks)}, level {plan.alpha:.0e} over all looks)")
+        common = {"resolution": Resolution(margin, what, plan.alpha)}
         if inside:
-            return Outcome(verdict="supported", statistics=stats,
+            return Outcome(verdict="supported", statistics=stats, **common,
                            reason=f"{text} lies within {margin:g} of the claimed {claimed:.5g}")
         if outside:
-            return Outcome(verdict="refuted", statistics=stats,
+            return Outcome(verdict="refuted", statistics=stats, **common,
                            counterexample={"estimate": est.value, "ci": [low, high], "claimed": claimed,
                                            "margin": margin},
                            reason=f"{text} is more than {margin:g} away from the claimed {claimed:.5g}")
-        return Outcome(verdict="inconclusive", statistics=stats,
+        return Outcome(verdict="inconclusive", statistics=stats, **common,
                        reason=f"{text} straddles an edge of claimed ± {margin:g}: use a larger profile")
     raise AssertionError("unreachable: the last look always decides")
 
 
+def power_at(deviation: float, se: float, z: float) -> float:
+    """Two-sided power of a z-test with critical value ``z`` and standard error ``se`` against ``deviation``."""
+    if se == 0:
+        return 1.0
+    return float(sps.norm.sf(z - deviation / se) + sps.norm.cdf(-z - deviation / se))
+
+
 def _decide(est: Estimate, claimed: float, half: float, z: float, look: int, plan: Design, resolution: float,
-            what: str, unit: str) -> Outcome:
-    delta = 2 * resolution
-    z_last = plan.z[-1]
+            what: str, unit: str, scale: float | None) -> Outcome:
     se_last = est.se * math.sqrt(est.n / plan.looks[-1]) if est.n > 0 else est.se
-    power = 1.0 if se_last == 0 else float(sps.norm.sf(z_last - delta / se_last) + sps.norm.cdf(-z_last - delta / se_last))
     diff = est.value - claimed
     zstat = diff / est.se if est.se > 0 else (0.0 if diff == 0 else math.copysign(math.inf, diff))
     low, high = est.value - half, est.value + half
+    relative = resolution / abs(scale) if scale else None
     stats: dict[str, Any] = {**_design_stats(est, half, z, look, plan, unit), "claimed": claimed, "z": zstat,
-                             "resolution": resolution, "alternative": delta, "power": power}
+                             "resolution": resolution, "power": power_at(resolution, se_last, plan.z[-1])}
+    common = {"statistics": stats, "resolution": Resolution(resolution, what, plan.alpha, relative)}
     text = f"{what} = {est.value:.4g} ± {half:.2g} after {est.n} {unit} (look {look}/{len(plan.looks)})"
     if abs(diff) > half:
-        return Outcome(verdict="refuted", statistics=stats,
+        return Outcome(verdict="refuted", **common,
                        counterexample={"estimate": est.value, "ci": [low, high], "claimed": claimed},
                        reason=f"{text} excludes the claimed {claimed:.4g} (|z| = {abs(zstat):.1f} > {z:.1f}; "
                               f"level {plan.alpha:.0e} over all looks)")
-    if half <= resolution:
-        return Outcome(verdict="supported", statistics=stats,
-                       reason=f"{text} contains the claimed {claimed:.4g} (level {plan.alpha:.0e} over all looks)")
-    return Outcome(verdict="inconclusive", statistics=stats,
-                   reason=f"{text} is wider than the resolution {resolution:.2g}: use a larger profile")
+    if abs(diff) + half <= resolution:
+        return Outcome(verdict="supported", **common,
+                       reason=f"{text} lies within the resolution {resolution:.2g} of the claimed {claimed:.4g} "
+                              f"(level {plan.alpha:.0e} over all looks)")
+    return Outcome(verdict="inconclusive", **common,
+                   reason=f"{text} contains the claimed {claimed:.4g} but is not within its resolution "
+                          f"{resolution:.2g}: use a larger profile")
 
 
 class RunningMean:

@@ -13,9 +13,17 @@ from typing import Any
 
 import sympy as sp
 
-from verifiers.model import Outcome
+from verifiers.model import Outcome, Premise, Resolution, Scope
 
-_NUMERIC_TOL = 1e-9
+_NUMERIC_TOL = 1e-12
+#: An identity decided exactly: any non-zero residual is detected.
+EXACT_IDENTITY = Resolution(0.0, "lhs - rhs")
+
+
+def _plain(expr: Any) -> str:
+    """A SymPy value in plain words for reasons and statistics: ``∞`` not ``oo``, intervals in math notation."""
+    text = sp.pretty(expr, use_unicode=True) if not isinstance(expr, (int, float)) else repr(expr)
+    return text if "\n" not in text else str(expr).replace("oo", "∞")
 
 
 def latex(expr: Any) -> str:
@@ -27,43 +35,57 @@ def identity(
     lhs: sp.Expr,
     rhs: sp.Expr,
     *,
+    scope: Scope,
     steps: Sequence[str] = (),
+    premises: Sequence[Premise] = (),
     seed: int = 0,
-    covers_statement: bool = True,
     trials: int = 20,
 ) -> Outcome:
     r"""Decide ``lhs == rhs`` for all values allowed by the symbols' assumptions.
 
-    ``simplify(lhs - rhs) == 0`` proves it. Otherwise random substitutions that
-    respect the assumptions look for a numeric counterexample (``refuted``);
-    when none is found the result is ``inconclusive``.
+    ``simplify(lhs - rhs) == 0`` proves it, for the ``scope`` the symbols stand for
+    (:data:`~verifiers.model.WHOLE` only when they cover the whole statement, e.g. a
+    symbolic ``n``). Otherwise random substitutions that respect the assumptions
+    look for a numeric counterexample (``refuted``); when none is found the result
+    is ``inconclusive``.
     """
     residual = sp.simplify(lhs - rhs)
     trail = (*steps, f"residual: {latex(sp.Eq(sp.Symbol('r'), residual))}")
     stats = {"residual": str(residual)}
     if residual == 0:
-        return Outcome(verdict="proved", reason="the residual lhs - rhs simplifies to 0",
-                       statistics=stats, steps=trail, covers_statement=covers_statement)
+        return Outcome(verdict="proved", reason="the residual lhs - rhs simplifies to 0", statistics=stats,
+                       steps=trail, scope=scope, premises=tuple(premises), resolution=EXACT_IDENTITY)
     witness = _numeric_witness(residual, seed, trials)
     if witness is not None:
         point, value = witness
         return Outcome(verdict="refuted", reason=f"lhs - rhs = {value:.6g} at an admissible point",
-                       statistics={**stats, "residual_value": value}, counterexample=point, steps=trail)
+                       statistics={**stats, "residual_value": value}, counterexample=point, steps=trail,
+                       scope=scope, resolution=EXACT_IDENTITY)
     return Outcome(verdict="inconclusive", statistics=stats, steps=trail,
                    reason="SymPy could not reduce the residual to 0 and no numeric counterexample was found")
 
 
-def equals(derived: sp.Expr, claimed: float, *, what: str, steps: Sequence[str] = (),
-           covers_statement: bool = True) -> Outcome:
-    """Compare an exactly derived constant with the claimed value of a parameter."""
+def equals(derived: sp.Expr, claimed: float, *, what: str, scope: Scope, steps: Sequence[str] = (),
+           premises: Sequence[Premise] = (), tol: float = 0.0) -> Outcome:
+    """Compare an exactly derived constant with the claimed value of a parameter.
+
+    The claim holds when ``|derived - claimed| <= tol`` (a claim's own tolerance
+    parameter), up to float rounding of the claimed value.
+    """
     value = float(derived)
-    stats = {"derived": str(derived), "derived_value": value, "claimed": claimed}
+    slack = tol + _NUMERIC_TOL * max(1.0, abs(value))
+    stats = {"derived": _plain(derived), "derived_value": value, "claimed": claimed, "tolerance": tol}
     trail = (*steps, f"derived {what}: {latex(derived)}")
-    if abs(value - claimed) <= _NUMERIC_TOL * max(1.0, abs(value)):
-        return Outcome(verdict="proved", reason=f"the derived {what} {derived} equals the claimed {claimed:g}",
-                       statistics=stats, steps=trail, covers_statement=covers_statement)
-    return Outcome(verdict="refuted", reason=f"the derived {what} is {derived} = {value:.6g}, not {claimed:g}",
-                   statistics=stats, steps=trail, counterexample={"derived": str(derived), "claimed": claimed})
+    resolution = Resolution(slack, what)
+    if abs(value - claimed) <= slack:
+        within = f" within the tolerance {tol:g}" if tol else ""
+        return Outcome(verdict="proved", reason=f"the derived {what} {_plain(derived)} equals the claimed "
+                                                f"{claimed:g}{within}", statistics=stats, steps=trail,
+                       scope=scope, premises=tuple(premises), resolution=resolution)
+    return Outcome(verdict="refuted", statistics=stats, steps=trail, scope=scope, resolution=resolution,
+                   reason=f"the derived {what} is {_plain(derived)} = {value:.6g}, not {claimed:g}"
+                          + (f" (tolerance {tol:g})" if tol else ""),
+                   counterexample={"derived": _plain(derived), "claimed": claimed})
 
 
 def supremum(expr: sp.Expr, var: sp.Symbol, domain: sp.Set) -> tuple[sp.Expr, list[Any]]:
@@ -80,26 +102,30 @@ def bounded_by(
     domain: sp.Set,
     bound: float,
     *,
+    scope: Scope,
     sharp: bool = True,
     steps: Sequence[str] = (),
-    covers_statement: bool = True,
+    premises: Sequence[Premise] = (),
 ) -> Outcome:
     r"""Decide ``sup_{var in domain} expr <= bound`` (and ``== bound`` when ``sharp``) exactly."""
     sup, points = supremum(expr, var, domain)
     value = float(sup)
     trail = (*steps, f"$\\sup_{{{sp.latex(var)}\\in {sp.latex(domain)}}} {sp.latex(expr)} = {sp.latex(sup)}$")
-    stats = {"supremum": str(sup), "supremum_value": value, "bound": bound,
-             "attained_at": [str(p) for p in points]}
+    stats = {"supremum": _plain(sup), "supremum_value": value, "bound": bound,
+             "attained_at": [_plain(p) for p in points]}
+    resolution = Resolution(_NUMERIC_TOL, "bound")
     if value > bound + _NUMERIC_TOL:
-        where = {str(var): str(points[0])} if points else {"supremum": str(sup)}
-        return Outcome(verdict="refuted", reason=f"the exact supremum {sup} = {value:.6g} exceeds the bound {bound:g}",
-                       statistics=stats, counterexample=where, steps=trail)
+        where = {str(var): _plain(points[0])} if points else {"supremum": _plain(sup)}
+        return Outcome(verdict="refuted", statistics=stats, counterexample=where, steps=trail, scope=scope,
+                       resolution=resolution,
+                       reason=f"the exact supremum {_plain(sup)} = {value:.6g} exceeds the bound {bound:g}")
     if sharp and value < bound - _NUMERIC_TOL:
-        return Outcome(verdict="refuted", statistics=stats, steps=trail,
-                       reason=f"the bound {bound:g} holds but is not sharp: the exact supremum is {sup}",
-                       counterexample={"supremum": str(sup), "bound": bound})
-    return Outcome(verdict="proved", reason=f"the exact supremum is {sup}, {'equal to' if sharp else 'at most'} the bound",
-                   statistics=stats, steps=trail, covers_statement=covers_statement)
+        return Outcome(verdict="refuted", statistics=stats, steps=trail, scope=scope, resolution=resolution,
+                       reason=f"the bound {bound:g} holds but is not sharp: the exact supremum is {_plain(sup)}",
+                       counterexample={"supremum": _plain(sup), "bound": bound})
+    return Outcome(verdict="proved", statistics=stats, steps=trail, scope=scope, premises=tuple(premises),
+                   resolution=resolution,
+                   reason=f"the exact supremum is {_plain(sup)}, {'equal to' if sharp else 'at most'} the bound")
 
 
 def _numeric_witness(residual: sp.Expr, seed: int, trials: int) -> tuple[dict[str, float], float] | None:

@@ -8,4 +8,5 @@ SOURCE = Source(
     authors="CS231n course staff, Stanford University",
     venue="CS231n: Deep Learning for Computer Vision, Lecture 2, slides 70-83",
     url="https://cs231n.github.io/linear-classify/#softmax",
+    texts=('texts/004_3b96bf21b0ec9d36.txt',),
 )

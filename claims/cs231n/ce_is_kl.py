@@ -16,9 +16,19 @@ from hypothesis import strategies as st
 from scipy.special import rel_entr
 
 from claims.cs231n.losses import cross_entropy, softmax
-from verifiers import Choice, Context, NegativeControl, Outcome, Reference, check, claim
+from verifiers import (
+    SOURCE_STATEMENT,
+    Choice,
+    Context,
+    NegativeControl,
+    Outcome,
+    Reference,
+    check,
+    claim,
+    special_case,
+    symbolic,
+)
 from verifiers import property as prop
-from verifiers import symbolic
 from verifiers.strategies import logits_and_label
 
 #: Relative tolerance of the float64 comparison (logits lie within 20 of each other, so p_c >= 2e-10).
@@ -35,6 +45,7 @@ CE_IS_KL = claim(
     reference=Reference("cs231n", "Information-theoretic interpretation",
                         "Cross-entropy minimizes the KL divergence between the predicted distribution and the "
                         "target one-hot distribution"),
+    origin=SOURCE_STATEMENT,
     notes="KL uses the convention 0 log(0/q) = 0, which the symbolic check obtains as a limit of targets "
           "(1-2t, t, t) with t -> 0+ (n = 3; the argument is term by term, so every n). The property check uses "
           "scipy.special.rel_entr (a general KL implementation with the same conventions) against the log-space "
@@ -67,7 +78,7 @@ def kl_symbolic(ctx: Context) -> Outcome:
         return Outcome(verdict="refuted", steps=steps, statistics={"limit": str(limit)},
                        counterexample={"divergence": str(limit), "loss": "-log(p_1) (finite)"},
                        reason=f"{'KL(e_1||p)' if forward else 'KL(p||e_1)'} = {limit}, but -log p_1 is finite")
-    return symbolic.identity(limit, -sp.log(p[0]), seed=ctx.seed, steps=steps)
+    return symbolic.identity(limit, -sp.log(p[0]), seed=ctx.seed, steps=steps, scope=special_case("n = 3"))
 
 
 @check(CE_IS_KL, "property")

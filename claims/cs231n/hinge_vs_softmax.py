@@ -18,7 +18,18 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from claims.cs231n.losses import exact_ce
-from verifiers import Choice, Context, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import (
+    SOURCE_STATEMENT,
+    Choice,
+    Context,
+    NegativeControl,
+    Outcome,
+    Real,
+    Reference,
+    check,
+    claim,
+    special_case,
+)
 from verifiers import property as prop
 from verifiers.strategies import logits
 
@@ -31,7 +42,8 @@ HINGE_VS_SOFTMAX = claim(
     statement=r"\sum_{j\ne c}\max(0, s_j - s_c + \Delta) = 0 \iff s_c - s_j \ge \Delta\ \forall j\ne c;"
               r"\qquad -\log\mathrm{softmax}(s)_c > 0\ \ \forall s\in\mathbb{R}^n",
     reference=Reference("cs231n", "Difference with SVM / Hinge Loss",
-                        "Loss = 0 condition: Correct score > all others by margin (achievable) | Never"),
+                        "| Loss = 0 condition | Correct score > all others by margin (achievable) | Never (requires ) |"),
+    origin=SOURCE_STATEMENT,
     notes="The hinge loss is the CS231n multiclass SVM loss. Float64 rounding would blur 'exactly 0': a score "
           "built as max + margin can land one ulp short of the margin, so the property check decides the margin "
           "and evaluates the hinge loss in exact rational arithmetic (fractions.Fraction of the float inputs) and "
@@ -67,7 +79,7 @@ def hinge_symbolic(ctx: Context) -> Outcome:
              "the other loss > 0 when the margin is missed": other["missed"].is_positive}
     failed = [k for k, v in facts.items() if v is not True]
     if not failed:
-        return Outcome(verdict="proved", steps=steps, covers_statement=True,
+        return Outcome(verdict="proved", steps=steps, scope=special_case("n = 3"),
                        reason=f"{ctx['zero_loss']} vanishes exactly when the margin is met; the other loss is positive")
     if ctx["zero_loss"] == "softmax" and soft["met"].is_positive:
         return Outcome(verdict="refuted", steps=steps, counterexample={"failed": failed},

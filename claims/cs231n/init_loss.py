@@ -18,9 +18,20 @@ from collections.abc import Callable
 import sympy as sp
 import torch
 
-from verifiers import Context, Integer, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import (
+    SOURCE_STATEMENT,
+    Context,
+    Integer,
+    NegativeControl,
+    Outcome,
+    Real,
+    Reference,
+    check,
+    claim,
+    special_case,
+    symbolic,
+)
 from verifiers import sequential as seq
-from verifiers import symbolic
 
 #: Input dimension of a CIFAR-10 image (32 x 32 x 3).
 DIM = 3072
@@ -31,7 +42,8 @@ INIT_LOSS = claim(
     statement=r"\mathbb{E}_{W,x,c}\big[-\log\mathrm{softmax}(Wx)_c\big] = \mathrm{fraction}\cdot\log C"
               r"\ \pm\ \mathrm{tol},\qquad W_{jk}\sim\mathcal N(0,\mathrm{scale}^2),\ \lVert x\rVert^2 = D",
     reference=Reference("cs231n", "Sanity checks at initialization",
-                        "For CIFAR-10 (C=10), the loss should start near -log(0.1) = 2.302"),
+                        "If is initialized small ( for all ), then , so: For CIFAR-10 (), the loss should start near ."),
+    origin=SOURCE_STATEMENT,
     notes="The seed says 'near log C'; we make 'near' explicit as |E loss - log C| <= tol with tol = 0.01 nats "
           "(an equivalence test: supported when the whole Monte Carlo CI lies inside [log C - tol, log C + tol], "
           "refuted when it lies outside, else inconclusive; run with the group-sequential design of "
@@ -61,7 +73,7 @@ def init_loss_symbolic(ctx: Context) -> Outcome:
     steps = (r"$W=0 \Rightarrow s=0 \Rightarrow p_j = e^0/\sum_{k=1}^C e^0 = 1/C$",
              r"second order in $\varepsilon = s$: $\mathbb E[\mathrm{lse}(\varepsilon)-\varepsilon_c] = \log C + "
              r"\tfrac{\sigma^2}{2}(1-\tfrac1C) + O(\sigma^4)$, $\sigma^2=\mathrm{scale}^2 D$ (Monte Carlo check)")
-    return symbolic.identity(-sp.log(1 / C), claimed, seed=ctx.seed, steps=steps, covers_statement=False)
+    return symbolic.identity(-sp.log(1 / C), claimed, seed=ctx.seed, steps=steps, scope=special_case("n = 2"))
 
 
 def loss_draws(ctx: Context) -> Callable[[torch.Generator, int], torch.Tensor]:

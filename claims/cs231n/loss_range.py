@@ -18,7 +18,7 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from claims.cs231n.losses import exact_ce, log_softmax
-from verifiers import Context, Flag, NegativeControl, Outcome, Reference, check, claim
+from verifiers import SOURCE_STATEMENT, WHOLE, Context, Flag, NegativeControl, Outcome, Reference, check, claim
 from verifiers import property as prop
 
 LOSS_RANGE = claim(
@@ -26,8 +26,8 @@ LOSS_RANGE = claim(
     title="Softmax loss lies in (0, ∞): infimum 0 not attained, unbounded above",
     statement=r"\{-\log\mathrm{softmax}(s)_c : s\in\mathbb{R}^n\} = (0,\infty),\qquad n\ge 2",
     reference=Reference("cs231n", "Sanity checks at initialization",
-                        "Min loss: 0 (achieved only if p_c = 1, requiring s_c -> infinity and others -> "
-                        "-infinity, never reached)"),
+                        "- Min loss: (achieved only if , requiring and others → never reached)"),
+    origin=SOURCE_STATEMENT,
     notes="Floating point would fake the opposite: in float64, -log(softmax(s)_c) rounds to exactly 0.0 once "
           "the margin s_c - max_{j!=c} s_j exceeds about 37 (p_c rounds to 1), and log1p(sum exp(s_j - s_c)) "
           "once it exceeds about 745 (exp underflows). The property check therefore evaluates the loss as "
@@ -62,7 +62,7 @@ def range_symbolic(ctx: Context) -> Outcome:
         return Outcome(verdict="refuted", steps=steps, statistics=stats,
                        counterexample={"range": str(loss_range), "contains_0": False},
                        reason="the range of the loss is the open interval (0, oo): 0 is never attained")
-    return Outcome(verdict="proved", steps=steps, statistics=stats, covers_statement=True,
+    return Outcome(verdict="proved", steps=steps, statistics=stats, scope=WHOLE,
                    reason="the loss is log(1 + x) with x ranging over (0, oo): its range is exactly (0, oo)")
 
 

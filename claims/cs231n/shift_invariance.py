@@ -13,9 +13,19 @@ import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
 
-from verifiers import Choice, Context, NegativeControl, Outcome, Reference, check, claim
+from verifiers import (
+    SOURCE_STATEMENT,
+    Choice,
+    Context,
+    NegativeControl,
+    Outcome,
+    Reference,
+    check,
+    claim,
+    special_case,
+    symbolic,
+)
 from verifiers import property as prop
-from verifiers import symbolic
 from verifiers.strategies import logits
 
 SHIFT_INVARIANCE = claim(
@@ -23,7 +33,8 @@ SHIFT_INVARIANCE = claim(
     title="Softmax is shift-invariant",
     statement=r"\mathrm{softmax}(s + c\mathbf{1}) = \mathrm{softmax}(s)\qquad \forall s\in\mathbb{R}^n,\ c\in\mathbb{R}",
     reference=Reference("cs231n", "Numerical stability trick",
-                        "Subtract the max score before exponentiating - the softmax is shift-invariant"),
+                        "Subtract the max score before exponentiating — the softmax is shift-invariant"),
+    origin=SOURCE_STATEMENT,
     notes="The parameter `transform` selects the invariance under test: `shift` is the claim; `scale` "
           "(softmax(a s) = softmax(s)) is the false variant used as negative control. The property check "
           "compares in float64 with relative tolerance 1e-9.",
@@ -49,7 +60,7 @@ def shift_symbolic(ctx: Context) -> Outcome:
     rhs = sp.exp(s[0]) / sum(sp.exp(si) for si in s)
     steps = (r"$n=3$, first coordinate; by symmetry every coordinate and, by the same cancellation of "
              r"$e^{c}$, every $n$",)
-    return symbolic.identity(lhs, rhs, seed=ctx.seed, steps=steps)
+    return symbolic.identity(lhs, rhs, seed=ctx.seed, steps=steps, scope=special_case("n = 3"))
 
 
 @check(SHIFT_INVARIANCE, "property")

@@ -18,9 +18,19 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from claims.cs231n.losses import entropy, log_softmax
-from verifiers import Choice, Context, NegativeControl, Outcome, Reference, check, claim
+from verifiers import (
+    SOURCE_STATEMENT,
+    Choice,
+    Context,
+    NegativeControl,
+    Outcome,
+    Reference,
+    check,
+    claim,
+    special_case,
+    symbolic,
+)
 from verifiers import property as prop
-from verifiers import symbolic
 from verifiers.strategies import logits
 
 #: Slack of the float64 entropy comparison (entropies are O(log n); rounding is ~1e-13 here).
@@ -32,7 +42,8 @@ SOFTENING = claim(
     statement=r"0<\beta_1<\beta_2 \Rightarrow H(\mathrm{softmax}(\beta_2 s)) \le H(\mathrm{softmax}(\beta_1 s)),"
               r"\qquad \frac{d}{d\beta}H(\mathrm{softmax}(\beta s)) = -\beta\,\mathrm{Var}_{p_\beta}(s)",
     reference=Reference("cs231n", "Difference with SVM / Hinge Loss",
-                        "stronger regularization -> smaller weights -> softer (more uniform) distribution"),
+                        "stronger → smaller weights → softer (more uniform) distribution"),
+    origin=SOURCE_STATEMENT,
     notes="'Smaller weights' is modelled as scaling all scores by β > 0 (for a linear classifier, scaling W "
           "scales s = Wx); 'softer' as larger Shannon entropy. The symbolic check derives dH/dβ for n = 3 "
           "symbolic scores (the same computation for every n). The property check compares entropies at "
@@ -59,7 +70,7 @@ def derivation() -> tuple[Outcome, sp.Expr, sp.Symbol, tuple[sp.Symbol, ...]]:
     steps = (r"$\log p_i = \beta s_i - \log Z$, $H = \log Z - \beta\,\mathbb E_p[s]$ ($n=3$)",
              r"$\mathrm{Var}_p(s)=\mathbb E_p[s^2]-(\mathbb E_p s)^2=\sum_i p_i(s_i-\mathbb E_p s)^2\ge0$ and "
              r"$\beta>0$, so $-\beta\mathrm{Var}_p(s)\le0$")
-    return symbolic.identity(derivative, -beta * var, seed=0, steps=steps), derivative, beta, s
+    return symbolic.identity(derivative, -beta * var, seed=0, steps=steps, scope=special_case("n = 3")), derivative, beta, s
 
 
 @check(SOFTENING, "symbolic")

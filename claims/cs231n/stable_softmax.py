@@ -19,7 +19,7 @@ import torch
 from hypothesis import strategies as st
 
 from claims.cs231n.losses import exact_softmax
-from verifiers import Choice, Context, NegativeControl, Outcome, Reference, check, claim
+from verifiers import SOURCE_STATEMENT, Choice, Context, NegativeControl, Outcome, Reference, check, claim, special_case
 from verifiers import property as prop
 
 #: Mantissa bits and largest exponent of each floating-point type, and the overflow threshold quoted.
@@ -37,6 +37,7 @@ STABLE_SOFTMAX = claim(
               r"\frac{e^{s}}{\sum_j e^{s_j}}\notin\mathbb F^n",
     reference=Reference("cs231n", "Numerical stability trick",
                         "overflows for large scores. Subtract the max score before exponentiating"),
+    origin=SOURCE_STATEMENT,
     notes="'Stable' is formalized as finite and accurate: absolute error at most 4(n+3) machine epsilons against "
           "an mpmath reference at 50 digits (a rounding-error bound for exp of a non-positive argument, a sum of n "
           "terms and one division; relative accuracy of tiny probabilities is not claimed). Inputs range over all "
@@ -78,7 +79,7 @@ def threshold_symbolic(ctx: Context) -> Outcome:
     if finfo_max != largest(ctx["dtype"]) or f"{float(value):.2f}" != quoted:
         return Outcome(verdict="refuted", reason=f"log(max {ctx['dtype']}) = {value} does not round to {quoted}",
                        statistics=stats, steps=steps, counterexample=stats)
-    return Outcome(verdict="proved", statistics=stats, steps=steps, covers_statement=False,
+    return Outcome(verdict="proved", statistics=stats, steps=steps, scope=special_case("n = 2"),
                    reason=f"log(max {ctx['dtype']}) = {float(value):.6f} (exact), which rounds to the quoted {quoted}")
 
 

@@ -10,4 +10,5 @@ SOURCE = Source(
     url="https://arxiv.org/abs/1511.05042",
     note="Read through a blog post summarizing the paper (seed 003); quotes are from that post, and "
          "no equation or theorem numbers of the paper are cited.",
+    texts=('texts/003_bc92a24ae85aacba.txt',),
 )

@@ -19,9 +19,19 @@ import sympy as sp
 import torch
 
 from claims.dbv2016.spherical import bouchard_gap
-from verifiers import Context, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import (
+    SOURCE_STATEMENT,
+    Context,
+    NegativeControl,
+    Outcome,
+    Real,
+    Reference,
+    check,
+    claim,
+    special_case,
+    symbolic,
+)
 from verifiers import property as prop
-from verifiers import symbolic
 from verifiers.empirical import loglog_slope
 from verifiers.strategies import logits
 
@@ -43,7 +53,8 @@ BOUCHARD_BOUND = claim(
               r"\lambda(\xi)=\frac{1}{2\xi}\Bigl(\sigma(\xi)-\frac12\Bigr)",
     reference=Reference("dbv2016", "Spherical Upper Bound for Log-Softmax",
                         "a spherical upper bound of the log-softmax function. It is derived from an upper bound "
-                        "for the log-sum of exponentials proposed by Bouchard (2007)"),
+                        "for the log-sum of exponentials proposed by [Bouchard (2007)]"),
+    origin=SOURCE_STATEMENT,
     notes="Derivation (ours, from the blog's formula): Bouchard's log Σe^{o_k} ≤ α + Σ log(1+e^{o_k-α}), the "
           "Jaakkola-Jordan bound log(1+e^x) ≤ x/2 + log(2cosh(ξ/2)) + λ(ξ)(x²-ξ²) with one ξ for all k, then "
           "α minimized in closed form (α* = s/D + (D-2)/(4Dλ)) gives exactly the stated right-hand side, so "
@@ -67,6 +78,7 @@ BOUCHARD_BOUND = claim(
 def _d2_derivation() -> tuple[Outcome, ...]:
     """The D = 2 chain of identities (parameter independent: the first term is 0 at D = 2)."""
     o1, o2, xi = sp.symbols("o_1 o_2 xi", real=True)
+    D2 = special_case("D = 2")
     lam, x, t, xp = (sp.Symbol(n, positive=True) for n in ("lambda", "x", "t", "xi_+"))
     s, q, d = o1 + o2, o1**2 + o2**2, (o1 - o2) / 2
     softplus, G = sp.log(1 + sp.exp(xi)), sp.log(2 * sp.cosh(sp.sqrt(t) / 2))
@@ -75,22 +87,22 @@ def _d2_derivation() -> tuple[Outcome, ...]:
            + (q - s**2 / D) * lam)
     return (
         symbolic.identity(rhs, s / 2 + 2 * (softplus - xi / 2) + 2 * lam * (d**2 - xi**2),
-                          steps=(r"(a) $D=2$: RHS $+o_c = \frac s2 + 2[\log(1+e^\xi)-\frac\xi2]$ "
+                          scope=D2, steps=(r"(a) $D=2$: RHS $+o_c = \frac s2 + 2[\log(1+e^\xi)-\frac\xi2]$ "
                                  r"$+ 2\lambda(d^2-\xi^2)$, $d=\frac{o_1-o_2}2$",)),
         symbolic.identity(sp.exp(o1) + sp.exp(o2), (sp.exp(s / 2) * 2 * sp.cosh(d)).rewrite(sp.exp),
-                          steps=(r"(b) $\log(e^{o_1}+e^{o_2}) = \frac s2 + \log(2\cosh d)$",)),
+                          scope=D2, steps=(r"(b) $\log(e^{o_1}+e^{o_2}) = \frac s2 + \log(2\cosh d)$",)),
         symbolic.identity(((2 * sp.cosh(d / 2)) ** 2 - 2 * sp.cosh(d)).rewrite(sp.exp), sp.Integer(2),
-                          steps=(r"(c) $(2\cosh\frac d2)^2 = 2\cosh d + 2$, so $\log(2\cosh d)\le 2G(d^2)$, "
+                          scope=D2, steps=(r"(c) $(2\cosh\frac d2)^2 = 2\cosh d + 2$, so $\log(2\cosh d)\le 2G(d^2)$, "
                                  r"$G(t)=\log(2\cosh\frac{\sqrt t}2)$",)),
         symbolic.identity((1 + sp.exp(xi)) * sp.exp(-xi / 2), (2 * sp.cosh(xi / 2)).rewrite(sp.exp),
-                          steps=(r"(d) $\log(1+e^\xi)-\frac\xi2 = G(\xi^2)$",)),
+                          scope=D2, steps=(r"(d) $\log(1+e^\xi)-\frac\xi2 = G(\xi^2)$",)),
         symbolic.identity(sp.diff(G, t, 2).subs(t, x**2), (x - sp.sinh(x)) / (16 * x**3 * sp.cosh(x / 2) ** 2),
-                          steps=(r"(e) $G''(x^2) = \frac{x-\sinh x}{16x^3\cosh^2(x/2)}$",)),
+                          scope=D2, steps=(r"(e) $G''(x^2) = \frac{x-\sinh x}{16x^3\cosh^2(x/2)}$",)),
         symbolic.bounded_by(x - sp.sinh(x), x, sp.Interval(0, sp.oo), 0.0, sharp=False,
-                            steps=(r"(f) $x-\sinh x\le 0$: $G$ is concave on $t\ge0$",)),
+                            scope=D2, steps=(r"(f) $x-\sinh x\le 0$: $G$ is concave on $t\ge0$",)),
         symbolic.identity(sp.diff(G, t).subs(t, xp**2).rewrite(sp.exp),
                           (1 / (1 + sp.exp(-xp)) - sp.Rational(1, 2)) / (2 * xp),
-                          steps=(r"(g) $G'(\xi^2)=\lambda(\xi)$ ($\lambda$ even, $\lambda(0)=G'(0^+)=\frac18$): "
+                          scope=D2, steps=(r"(g) $G'(\xi^2)=\lambda(\xi)$ ($\lambda$ even, $\lambda(0)=G'(0^+)=\frac18$): "
                                  r"tangent line $G(d^2)\le G(\xi^2)+\lambda(\xi)(d^2-\xi^2)$; "
                                  r"(a)-(c) give the bound",)),
     )
@@ -105,7 +117,7 @@ def bouchard_symbolic(ctx: Context) -> Outcome:
         if part.verdict != "proved":
             return Outcome(verdict="inconclusive", steps=tuple(steps),
                            reason=f"a step of the D = 2 derivation was not decided: {part.reason}")
-    return Outcome(verdict="proved", steps=tuple(steps), covers_statement=False,
+    return Outcome(verdict="proved", steps=tuple(steps), scope=special_case("n = 2"),
                    reason="for D = 2 (any first-term coefficient: the term is 0) the bound follows from "
                           "Jaakkola-Jordan, proved by concavity")
 

@@ -17,7 +17,7 @@ import torch
 from hypothesis import strategies as st
 
 from claims.dbv2016.spherical import MAPS, assemble_grad_W, factored_step, naive_step, sufficient_statistics
-from verifiers import Context, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import SOURCE_STATEMENT, Context, NegativeControl, Outcome, Real, Reference, check, claim
 from verifiers import property as prop
 from verifiers.empirical import flops, scaling
 
@@ -38,7 +38,8 @@ EFFICIENT_GRADIENT = claim(
               r"naive } O(Dd)\ \text{results};\ \text{cost} \propto D^{\,\mathrm{claimed\_slope\_D}},\ "
               r"\mathrm{claimed\_slope\_D}=0",
     reference=Reference("dbv2016", "The Spherical Loss Family",
-                        "they allow for efficient gradient computation in O(d^2) instead of O(D×d)"),
+                        r"they allow for efficient gradient computation in $\mathcal{O}(d^2)$ instead of $\mathcal{O}(D\times d)$"),
+    origin=SOURCE_STATEMENT,
     notes="Losses: log-spherical (ε = 0.01) and log-Taylor softmax; a = ∂L/∂s, b = 2∂L/∂q, g = ∂L/∂o_c "
           "(autograd on three scalars). ∇_W is kept in factored form; the SGD step W' = W - lr ∇_W is reflected "
           "in O(d²) updates of Q, w̄ and w_c (Q' = Q - lr(W^T u h^T + h u^T W) + lr² |u|² hh^T, W^T u = ∇_h L); "

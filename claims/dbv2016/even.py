@@ -13,9 +13,21 @@ import numpy as np
 import sympy as sp
 
 from claims.dbv2016.spherical import MAPS, apply, numerator
-from verifiers import Choice, Context, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import (
+    SOURCE_STATEMENT,
+    WHOLE,
+    Choice,
+    Context,
+    NegativeControl,
+    Outcome,
+    Real,
+    Reference,
+    check,
+    claim,
+    special_case,
+    symbolic,
+)
 from verifiers import property as prop
-from verifiers import symbolic
 from verifiers.strategies import logits
 
 #: Absolute tolerance of the float64 comparison (both sides lie in [0, 1]).
@@ -27,7 +39,8 @@ SPHERICAL_EVEN = claim(
     statement=r"f(-o) = f(o)\quad\forall o\in\mathbb{R}^D,\qquad f = f_{\mathrm{sph}},\ "
               r"f_{\mathrm{sph}}(o)_k=\frac{o_k^2+\varepsilon}{\sum_i(o_i^2+\varepsilon)}",
     reference=Reference("dbv2016", "Spherical Softmax",
-                        "It is an even function, i.e., it ignores the sign of o_k"),
+                        "It is an even function, i.e., it ignores the sign of $o_k$."),
+    origin=SOURCE_STATEMENT,
     notes="The parameter `map` selects the map the claim is made for: `spherical` is the source's claim; "
           "`taylor` (f_tay, which the source calls asymmetric) is the false variant used as negative control. "
           "Symbolic check: f(o)_k = g(o_k)/Σ_i g(o_i), so evenness of g gives evenness of f for every D; "
@@ -47,13 +60,13 @@ def even_symbolic(ctx: Context) -> Outcome:
     """g(-x) = g(x) proves evenness for every D; otherwise the D = 2 map is compared exactly."""
     x, y = sp.symbols("x y", real=True)
     g = lambda t: numerator(ctx["map"], t, sp.nsimplify(ctx["eps"]))  # noqa: E731
-    lemma = symbolic.identity(g(-x), g(x), seed=ctx.seed, steps=(
+    lemma = symbolic.identity(g(-x), g(x), seed=ctx.seed, scope=WHOLE, steps=(
         r"$f(o)_k = g(o_k)/\sum_i g(o_i)$, so $g(-x)=g(x)$ implies $f(-o)=f(o)$ for every $D$",
         f"$g(x) = {sp.latex(g(x))}$"))
     if lemma.verdict == "proved":
         return lemma
     f1 = lambda u, v: g(u) / (g(u) + g(v))  # noqa: E731
-    return symbolic.identity(f1(-x, -y), f1(x, y), seed=ctx.seed, steps=(
+    return symbolic.identity(f1(-x, -y), f1(x, y), seed=ctx.seed, scope=special_case("D = 2"), steps=(
         *lemma.steps, r"$g$ is not even; compare $f(-o)_1$ with $f(o)_1$ for $D=2$, $o=(x,y)$"))
 
 

@@ -16,7 +16,7 @@ import torch
 from hypothesis import strategies as st
 
 from claims.dbv2016.spherical import EPS, LOSSES, loss_naive, numerator
-from verifiers import Choices, Context, NegativeControl, Outcome, Reference, check, claim
+from verifiers import SOURCE_STATEMENT, WHOLE, Choices, Context, NegativeControl, Outcome, Reference, check, claim
 from verifiers import property as prop
 from verifiers.strategies import logits
 
@@ -31,8 +31,9 @@ SPHERICAL_FAMILY = claim(
     statement=r"L(o,c) = \tilde L(s, q, o_c)\ \text{for all } o\in\mathbb{R}^D,\qquad "
               r"s=\sum_i o_i,\ q=\sum_i o_i^2,\ L\in\{-\log f_{\mathrm{sph}}(o)_c,\,-\log f_{\mathrm{tay}}(o)_c\}",
     reference=Reference("dbv2016", "The Spherical Loss Family",
-                        "It isn't hard to see that this is also a spherical loss function that depends only "
-                        "on s, q, and o_c"),
+                        "It isn’t hard to see that this is also a spherical loss function that depends only "
+                        "on $s$, $q$, and $o_c$."),
+    origin=SOURCE_STATEMENT,
     notes="D is a fixed constant, so a family member may depend on it. The spherical softmax uses "
           f"ε = {EPS:g}. Symbolic check: Σ_i g(o_i) is expanded into power sums (D, s, q) by SymPy; a loss "
           "whose normalizer cannot be rewritten (log-softmax: Σ e^{o_i}) is left undecided there. Property "
@@ -77,7 +78,7 @@ def family_symbolic(ctx: Context) -> Outcome:
         return Outcome(verdict="inconclusive", steps=tuple(steps),
                        reason=f"SymPy could not write {', '.join(undecided)} through (s, q, o_c) alone "
                               "(not a disproof)")
-    return Outcome(verdict="proved", steps=tuple(steps), covers_statement=True,
+    return Outcome(verdict="proved", steps=tuple(steps), scope=WHOLE,
                    reason="each normalizer is a polynomial in the power sums D, s, q; the numerator depends on o_c")
 
 

@@ -12,7 +12,7 @@ CIFAR-10 (8.07% vs 8.52%); log-softmax is better on CIFAR-100 (32.4% vs 33.1%) a
 
 from __future__ import annotations
 
-from verifiers import Reference, claim
+from verifiers import SOURCE_STATEMENT, Reference, claim
 
 RESULTS = claim(
     id="dbv2016/results",
@@ -22,7 +22,8 @@ RESULTS = claim(
               r"\text{on CIFAR-100, Penn Treebank (perplexity)}",
     reference=Reference("dbv2016", "Experimental Results",
                         "Taylor softmax noticeably outperforms log-softmax on both tasks with low-dimensional "
-                        "outputs ... log-softmax performs better as output dimension increases"),
+                        "outputs … log-softmax performs better as output dimension increases"),
+    origin=SOURCE_STATEMENT,
     notes="An empirical claim about trained networks, not a theorem. Reproducing it needs the four data "
           "sets and the paper's architectures and training budgets; none ship offline with our dependencies, "
           "and the differences reported (e.g. 0.785% vs 0.812% on MNIST) are within typical seed-to-seed "

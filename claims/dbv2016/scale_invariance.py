@@ -14,9 +14,19 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from claims.dbv2016.spherical import apply
-from verifiers import Context, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import (
+    SOURCE_STATEMENT,
+    WHOLE,
+    Context,
+    NegativeControl,
+    Outcome,
+    Real,
+    Reference,
+    check,
+    claim,
+    symbolic,
+)
 from verifiers import property as prop
-from verifiers import symbolic
 from verifiers.strategies import logits
 
 #: Relative tolerance of the float64 comparison.
@@ -30,7 +40,8 @@ SCALE_INVARIANCE = claim(
     statement=r"f_{\mathrm{sph}}(a\,o) = f_{\mathrm{sph}}(o)\quad \forall o\in\mathbb{R}^D\setminus\{0\},\ a\neq 0,"
               r"\qquad f_{\mathrm{sph}}(o)_k=\frac{o_k^2+\varepsilon}{\sum_i(o_i^2+\varepsilon)},\ \varepsilon=0",
     reference=Reference("dbv2016", "Spherical Softmax",
-                        "L_log sph soft is invariant to scaling of o"),
+                        r"$L_{\text{log sph soft}}$ is invariant to scaling of $\boldsymbol{o}$."),
+    origin=SOURCE_STATEMENT,
     notes="The blog states the invariance for the loss; it follows from (and we check) the invariance of "
           "the map f_sph, hence of every -log f_sph(o)_c. It holds only for ε = 0 (where o = 0 is excluded, "
           "f_sph being undefined there; the property search also skips inputs with max|o_i| < 1e-100, "
@@ -58,7 +69,7 @@ def scale_symbolic(ctx: Context) -> Outcome:
     steps = (r"$f_{\mathrm{sph}}(o)_k = \frac{x^2+\varepsilon}{x^2+R+D\varepsilon}$, $x=o_k$, "
              r"$R=\sum_{i\ne k}o_i^2$ (every $D$, $k$); $(ao)_k^2 = a^2x^2$ and $a^2=|a|^2$, so $a>0$ suffices",
              f"$\\varepsilon = {sp.latex(eps)}$")
-    return symbolic.identity(f(a), f(sp.Integer(1)), seed=ctx.seed, steps=steps)
+    return symbolic.identity(f(a), f(sp.Integer(1)), seed=ctx.seed, steps=steps, scope=WHOLE)
 
 
 @check(SCALE_INVARIANCE, "property")

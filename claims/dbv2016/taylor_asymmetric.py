@@ -15,7 +15,7 @@ import numpy as np
 import sympy as sp
 
 from claims.dbv2016.spherical import MAPS, apply, numerator
-from verifiers import Choice, Context, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import SOURCE_STATEMENT, WHOLE, Choice, Context, NegativeControl, Outcome, Real, Reference, check, claim
 from verifiers import property as prop
 from verifiers.strategies import logits
 
@@ -30,6 +30,7 @@ TAYLOR_ASYMMETRIC = claim(
     reference=Reference("dbv2016", "Taylor Softmax",
                         "Another distinctive feature of this function is that it is slightly asymmetric "
                         "around zero"),
+    origin=SOURCE_STATEMENT,
     notes="'Asymmetric around zero' is read as 'not even': an existence claim, shown by an exact rational "
           "witness (symbolic, D = 2) and by a float64 witness search whose differences must exceed "
           f"{RESOLVABLE:g}. The parameter `map` selects the map; `spherical` (even for every ε, D) is the "
@@ -60,7 +61,7 @@ def asymmetric_symbolic(ctx: Context) -> Outcome:
     for u, v in itertools.product(map(sp.Integer, range(-2, 3)), repeat=2):
         diff = sp.simplify(g(-u) / (g(-u) + g(-v)) - g(u) / (g(u) + g(v)))
         if diff != 0:
-            return Outcome(verdict="proved", covers_statement=True, statistics={"difference": str(diff)},
+            return Outcome(verdict="proved", scope=WHOLE, statistics={"difference": str(diff)},
                            steps=(*steps, f"witness $o = ({u}, {v})$: $f(-o)_1 - f(o)_1 = {sp.latex(diff)} \\ne 0$"),
                            reason=f"exact witness o = ({u}, {v}): f(-o)_1 - f(o)_1 = {diff}")
     return Outcome(verdict="inconclusive", steps=steps, reason="no exact witness on the grid {-2..2}^2")

@@ -14,9 +14,19 @@ import numpy as np
 import sympy as sp
 
 from claims.dbv2016.spherical import apply, numerator
-from verifiers import Context, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import (
+    SOURCE_STATEMENT,
+    WHOLE,
+    Context,
+    NegativeControl,
+    Outcome,
+    Real,
+    Reference,
+    check,
+    claim,
+    symbolic,
+)
 from verifiers import property as prop
-from verifiers import symbolic
 from verifiers.strategies import logits
 
 #: Float64 slack of the lower bound and of the sum-to-one test.
@@ -30,6 +40,7 @@ TAYLOR_WELL_DEFINED = claim(
     reference=Reference("dbv2016", "Taylor Softmax",
                         "this function, in contrast to the previous one, doesn't require any "
                         "hyperparameters and is numerically stable"),
+    origin=SOURCE_STATEMENT,
     notes="The seed says only that no ε is needed; the catalogue makes this quantitative with the constant "
           "1/2. We read the constant as the exact minimum (attained at x = -1), so `min` is refuted both above "
           "1/2 (the bound fails at x = -1) and below it (a true but not sharp constant). Simplex membership "
@@ -52,7 +63,8 @@ def taylor_min_symbolic(ctx: Context) -> Outcome:
     steps = (f"$g(x) = {sp.latex(g)} = \\tfrac12(x+1)^2 + \\tfrac12$, minimum attained at $x \\in {sp.latex(where)}$",
              r"so every weight is $\ge \min g > 0$, the denominator is $\ge D\min g > 0$, "
              r"and $f_{\mathrm{tay}}(o)_k > 0$ with $\sum_k f_{\mathrm{tay}}(o)_k = 1$")
-    return symbolic.equals(minimum, ctx["min"], what="minimum of 1 + x + x²/2", steps=steps)
+    return symbolic.equals(minimum, ctx["min"], what="minimum of 1 + x + x²/2", steps=steps,
+                          scope=WHOLE)
 
 
 @check(TAYLOR_WELL_DEFINED, "property")

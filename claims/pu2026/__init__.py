@@ -10,4 +10,5 @@ SOURCE = Source(
     url="https://arxiv.org/abs/2601.22745",
     note="The paper's body is not available to us: every claim is our formalization of a sentence in the "
          "abstract or in a structured summary of the paper; no theorem numbers are cited.",
+    texts=('texts/000_b273aa571c5b2b08.txt', 'texts/001_b13f24378e0248ea.txt'),
 )

@@ -15,11 +15,30 @@ import numpy as np
 import sympy as sp
 
 from claims.pu2026.risk import (
-    MARGIN, SSM_K, STARTS, Tally, capped, distributions, needs_dense, separated_ks, topk_violation,
+    MARGIN,
+    SSM_K,
+    STARTS,
+    Tally,
+    capped,
+    distributions,
+    needs_dense,
+    separated_ks,
+    topk_violation,
 )
-from verifiers import Choices, Context, NegativeControl, Outcome, Reference, check, claim
+from verifiers import (
+    SOURCE_STATEMENT,
+    WHOLE,
+    Choices,
+    Context,
+    NegativeControl,
+    Outcome,
+    Reference,
+    check,
+    claim,
+    special_case,
+    symbolic,
+)
 from verifiers import property as prop
-from verifiers import symbolic
 
 LOSS_OPTIONS = ("softmax", "sparsemax", "entmax15", "ssm-uncorrected")
 
@@ -31,6 +50,7 @@ CLASSIFICATION_CALIBRATION = claim(
               r"\qquad R_\eta(s)=\mathbb{E}_{y\sim\eta}L_\Omega(s;y)",
     reference=Reference("pu2026", "Consistency",
                         "Softmax losses are classification-calibrated, Top-k calibrated, and DCG-consistent"),
+    origin=SOURCE_STATEMENT,
     notes="Our formalization (the paper body is unavailable): calibration as 'every minimizer of the conditional "
           "risk predicts the Bayes class'. The property search draws eta (dense, sparse, peaked, with exact ties) "
           f"and keeps those whose top two entries differ by at least {MARGIN:g}; for each loss it minimizes "
@@ -60,7 +80,7 @@ def calibration_symbolic(ctx: Context) -> Outcome:
         return Outcome(verdict="skipped", reason="the symbolic derivation covers the softmax loss only")
     eta_i = sp.Symbol("eta_i", positive=True)
     grad = symbolic.identity(
-        eta_i / (eta_i + (1 - eta_i)) - eta_i, sp.Integer(0), seed=ctx.seed, covers_statement=False,
+        eta_i / (eta_i + (1 - eta_i)) - eta_i, sp.Integer(0), seed=ctx.seed, scope=special_case("n = 2"),
         steps=(r"$R_\eta(s)=\log\sum_j e^{s_j}-\langle\eta,s\rangle$ (cross-entropy; $\sum_j\eta_j=1$)",
                r"$\partial_i R_\eta(s)=e^{s_i}/\sum_j e^{s_j}-\eta_i$; at $s=\log\eta$: "
                r"$\eta_i/(\eta_i+\sum_{j\ne i}\eta_j)-\eta_i$ with $\sum_{j\ne i}\eta_j=1-\eta_i$"))
@@ -73,6 +93,7 @@ def calibration_symbolic(ctx: Context) -> Outcome:
     mean = sum(pi * vi for pi, vi in zip(p, v))
     variance = sum(pi * (vi - mean) ** 2 for pi, vi in zip(p, v))
     quad = symbolic.identity((sp.Matrix(v).T * hessian * sp.Matrix(v))[0], variance, seed=ctx.seed,
+                             scope=special_case("n = 3"),
                              steps=(*grad.steps, r"$\nabla^2R_\eta=\mathrm{diag}(p)-pp^\top$, $p=\mathrm{softmax}(s)$; "
                                     r"$n=3$: $v^\top\nabla^2R_\eta v=\mathrm{Var}_p(v)$"))
     if quad.verdict != "proved":
@@ -82,7 +103,7 @@ def calibration_symbolic(ctx: Context) -> Outcome:
              r"strictly convex on $\mathbf 1^\perp$, so its minimizers are exactly $\log\eta+c\mathbf 1$",
              r"$\log$ is strictly increasing: $\arg\max(\log\eta+c)=\arg\max\eta$")
     only_softmax = tuple(ctx["losses"]) == ("softmax",)
-    return Outcome(verdict="proved", steps=steps, covers_statement=only_softmax,
+    return Outcome(verdict="proved", steps=steps, scope=WHOLE if only_softmax else special_case("softmax"),
                    reason="softmax: grad R_eta(log eta) = 0 and the Hessian is Var_p (PSD, kernel span(1)), so "
                           "every minimizer is log eta + c and its argmax is eta's" +
                           ("" if only_softmax else "; sparse losses are left to the property check"))

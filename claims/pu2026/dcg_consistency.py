@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from claims.pu2026.classification_calibration import LOSS_OPTIONS
 from claims.pu2026.risk import SSM_K, STARTS, Tally, capped, needs_dense
-from verifiers import Choices, Context, NegativeControl, Outcome, Reference, check, claim
+from verifiers import SOURCE_STATEMENT, Choices, Context, NegativeControl, Outcome, Reference, check, claim
 from verifiers import property as prop
 from verifiers.strategies import simplex
 
@@ -40,6 +40,7 @@ DCG_CONSISTENCY = claim(
               r"\qquad\mathrm{DCG}(\pi,G)=\sum_{r=1}^n\frac{G_{\pi(r)}}{\log_2(1+r)}",
     reference=Reference("pu2026", "Consistency",
                         "Softmax losses are classification-calibrated, Top-k calibrated, and DCG-consistent"),
+    origin=SOURCE_STATEMENT,
     notes="Our formalization (the paper body is unavailable), following the catalogue: linear gains G_i and "
           "discount 1/log2(1+rank); the loss is the relevance-weighted FY loss. The distribution of G given x is a "
           f"finite mixture: 1..{MAX_SUPPORT} non-zero grade vectors in {{0..{MAX_GRADE}}}^n with random "

@@ -18,9 +18,21 @@ import torch
 from hypothesis import strategies as st
 
 from claims.pu2026.maps import fy_loss, prediction_map
-from verifiers import Choices, Context, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import (
+    SOURCE_STATEMENT,
+    WHOLE,
+    Choices,
+    Context,
+    NegativeControl,
+    Outcome,
+    Real,
+    Reference,
+    check,
+    claim,
+    special_case,
+    symbolic,
+)
 from verifiers import property as prop
-from verifiers import symbolic
 from verifiers.strategies import logits, simplex
 
 #: Autograd gradient vs the claimed gradient (exact up to rounding).
@@ -34,8 +46,9 @@ FY_GRADIENT = claim(
     statement=r"\nabla_s L_\Omega(s;y) = \mathrm{gradient\_scale}\cdot\bigl(\hat y_\Omega(s) - y\bigr),"
               r"\quad \mathrm{gradient\_scale}=1,\qquad s\in\mathbb{R}^n,\ y\in\Delta^n",
     reference=Reference("pu2026", "Fenchel-Young framework",
-                        "unifying exact (Softmax, Sparsemax, Entmax) and approximate (Sampled Softmax, NCE, "
-                        "HSM) variants under a common Fenchel-Young framework"),
+                        "unifying exact (Softmax, Sparsemax, Entmax) and approximate (Sampled Softmax, NCE) "
+                        "variants under a common Fenchel-Young framework"),
+    origin=SOURCE_STATEMENT,
     notes="A standard property of Fenchel-Young losses (Blondel, Martins & Niculae 2020) that the paper's "
           "framework relies on; the paper's body is unavailable. Ω is the negative Shannon entropy (softmax) "
           "or the Tsallis regularizer (Σp^α - 1)/(α(α-1)). The loss is evaluated in closed form "
@@ -72,7 +85,7 @@ def fy_symbolic(ctx: Context) -> Outcome:
              f"${sp.latex(loss)} + \\mathrm{{const}}$, $R = \\sum_{{j>1}} e^{{s_j}} > 0$",
              f"$\\partial L/\\partial s_1 = {sp.latex(sp.diff(loss, s1))}$, $\\hat y_1 = {sp.latex(p1)}$")
     return symbolic.identity(sp.diff(loss, s1), ctx["gradient_scale"] * (p1 - y1), seed=ctx.seed, steps=steps,
-                             covers_statement=tuple(ctx["losses"]) == ("softmax",))
+                             scope=WHOLE if tuple(ctx["losses"]) == ("softmax",) else special_case("softmax"))
 
 
 @st.composite

@@ -17,9 +17,19 @@ import sympy as sp
 import torch
 
 from claims.pu2026.maps import entmax_jacobian, jacobian, spectral_norm
-from verifiers import Context, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import (
+    OUR_FINDING,
+    Context,
+    NegativeControl,
+    Outcome,
+    Real,
+    Reference,
+    check,
+    claim,
+    special_case,
+    symbolic,
+)
 from verifiers import property as prop
-from verifiers import symbolic
 from verifiers.strategies import logits
 
 #: Random logit vectors on which the closed-form Jacobian (the n = 2 premise) is compared with autograd.
@@ -34,7 +44,8 @@ JACOBIAN_ENTMAX = claim(
     statement=r"\lVert J_{\alpha\text{-entmax}}(s)\rVert_2 \le \mathrm{bound} = 2^{\alpha-2}\ \ \forall s,"
               r"\qquad \text{equality at } p = (\tfrac12,\tfrac12,0,\dots,0)",
     reference=Reference("pu2026", "Gradient dynamics (beyond the paper)",
-                        "the Jacobian has a spectral norm bounded by 1/2 (softmax); our extension to α-entmax"),
+                        "ensuring the Jacobian has a spectral norm bounded by 1/2"),
+    origin=OUR_FINDING,
     notes="Our own finding, not the paper's (its body is unavailable): interpolates the softmax bound 1/2 "
           "(α → 1) and the sparsemax norm 1 (α = 2). Status: supported by a targeted property search for "
           "every n; proved only for n = 2, from the closed-form Jacobian diag(g) - gg^T/Σg, g_i = p_i^{2-α} "
@@ -78,10 +89,10 @@ def entmax_symbolic(ctx: Context) -> Outcome:
         return Outcome(verdict="inconclusive", reason="the n=2 eigenvalues did not come out as expected", steps=steps)
     gm = symbolic.identity(sp.sqrt(g1 * g2) - 2 * g1 * g2 / (g1 + g2),
                            sp.sqrt(g1 * g2) * (sp.sqrt(g1) - sp.sqrt(g2)) ** 2 / (g1 + g2), seed=ctx.seed,
-                           steps=(*steps, r"harmonic mean $\le$ geometric mean:"), covers_statement=False)
+                           steps=(*steps, r"harmonic mean $\le$ geometric mean:"), scope=special_case("n = 2"))
     if gm.verdict != "proved":
         return gm
-    am = symbolic.bounded_by(p * (1 - p), p, sp.Interval.open(0, 1), 0.25, covers_statement=False,
+    am = symbolic.bounded_by(p * (1 - p), p, sp.Interval.open(0, 1), 0.25, scope=special_case("n = 2"),
                              steps=(*gm.steps, r"$\sqrt{g_1g_2} = (p_1p_2)^{(2-\alpha)/2}$, $p_1 + p_2 = 1$:"))
     if am.verdict != "proved":
         return am
@@ -101,7 +112,7 @@ def compare_n2(ctx: Context, steps: tuple[str, ...]) -> Outcome:
     if value < bound - 1e-12:
         return Outcome(verdict="inconclusive", statistics=stats, steps=steps,
                        reason=f"the n = 2 supremum {value:.6g} is below the bound; n >= 3 is not covered symbolically")
-    return Outcome(verdict="proved", statistics=stats, steps=steps, covers_statement=False,
+    return Outcome(verdict="proved", statistics=stats, steps=steps, scope=special_case("n = 2"),
                    reason=f"for n = 2 the supremum is exactly {sup}, attained at p = (1/2, 1/2) "
                           "(n >= 3: property check)")
 

@@ -15,9 +15,20 @@ import sympy as sp
 import torch
 
 from claims.pu2026.maps import nce_link, spectral_norm
-from verifiers import Context, Integer, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import (
+    SOURCE_STATEMENT,
+    WHOLE,
+    Context,
+    Integer,
+    NegativeControl,
+    Outcome,
+    Real,
+    Reference,
+    check,
+    claim,
+    symbolic,
+)
 from verifiers import property as prop
-from verifiers import symbolic
 from verifiers.strategies import logits
 
 JACOBIAN_NCE = claim(
@@ -28,6 +39,7 @@ JACOBIAN_NCE = claim(
               r"h_i(s) = \sigma\!\left(s_i - \log(k q_i)\right)",
     reference=Reference("pu2026", "Gradient dynamics",
                         "Which method has the lowest theoretical spectral norm bound (1/4)"),
+    origin=SOURCE_STATEMENT,
     notes="The seed attributes the 1/4 bound to a sampling method without the paper's derivation; we read "
           "it as the element-wise NCE link h_i = σ(s_i - log(k q_i)) (the convention of the catalogue), "
           "whose Jacobian is diagonal with entries σ'(x_i) = σ(1-σ), so ||J||_2 = max_i σ(1-σ)(x_i). "
@@ -48,13 +60,13 @@ def nce_symbolic(ctx: Context) -> Outcome:
     """σ' = σ(1-σ); J is diagonal; sup over σ ∈ (0, 1) of σ(1-σ) is 1/4, attained at σ = 1/2."""
     x, h = sp.Symbol("x", real=True), sp.Symbol("sigma", positive=True)
     sigma = 1 / (1 + sp.exp(-x))
-    derivative = symbolic.identity(sp.diff(sigma, x), sigma * (1 - sigma), seed=ctx.seed,
+    derivative = symbolic.identity(sp.diff(sigma, x), sigma * (1 - sigma), seed=ctx.seed, scope=WHOLE,
                                    steps=(r"$h_i$ depends on $s_i$ only, so $J = \mathrm{diag}(\sigma'(x_i))$, "
                                           r"$x_i = s_i - \log(kq_i)$, and $\lVert J\rVert_2 = \max_i |\sigma'(x_i)|$",))
     if derivative.verdict != "proved":
         return derivative
     steps = (*derivative.steps, r"$\sigma'(x) = \sigma(1-\sigma)$; $\sigma$ maps $\mathbb{R}$ onto $(0,1)$")
-    return symbolic.bounded_by(h * (1 - h), h, sp.Interval.open(0, 1), ctx["bound"], steps=steps)
+    return symbolic.bounded_by(h * (1 - h), h, sp.Interval.open(0, 1), ctx["bound"], steps=steps, scope=WHOLE)
 
 
 def proposal(n: int) -> torch.Tensor:

@@ -14,9 +14,20 @@ import sympy as sp
 import torch
 
 from claims.pu2026.maps import softmax_jacobian, spectral_norm
-from verifiers import Context, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import (
+    SOURCE_STATEMENT,
+    WHOLE,
+    Context,
+    NegativeControl,
+    Outcome,
+    Real,
+    Reference,
+    check,
+    claim,
+    special_case,
+    symbolic,
+)
 from verifiers import property as prop
-from verifiers import symbolic
 from verifiers.strategies import logits
 
 JACOBIAN_SOFTMAX = claim(
@@ -26,6 +37,7 @@ JACOBIAN_SOFTMAX = claim(
               r"\qquad \sup_{s} \lVert J_{\mathrm{softmax}}(s)\rVert_2 = \mathrm{bound} = \tfrac12",
     reference=Reference("pu2026", "Gradient dynamics",
                         "ensuring the Jacobian has a spectral norm bounded by 1/2"),
+    origin=SOURCE_STATEMENT,
     notes="J = diag(p) - pp^T is symmetric positive semi-definite, so its spectral norm is its largest "
           "eigenvalue max_{|v|=1} Var_p(v). Sharpness is part of the claim: a bound above the supremum is "
           "refuted symbolically as not sharp.",
@@ -42,19 +54,21 @@ def jacobian_symbolic(ctx: Context) -> Outcome:
     J2 = sp.Matrix([[p * (1 - p), -p * (1 - p)], [-p * (1 - p), p * (1 - p)]])
     eigen = sorted(J2.eigenvals(), key=sp.default_sort_key)
     steps = (f"$n=2$: $J = {sp.latex(J2)}$, eigenvalues ${sp.latex(eigen)}$",)
-    sharp = symbolic.bounded_by(2 * p * (1 - p), p, sp.Interval.open(0, 1), ctx["bound"], steps=steps)
+    sharp = symbolic.bounded_by(2 * p * (1 - p), p, sp.Interval.open(0, 1), ctx["bound"], steps=steps,
+                                scope=special_case("n = 2"))
     if sharp.verdict != "proved":
         return sharp
     popoviciu = (r"any $n$: $v^\top J v = \mathrm{Var}_p(v) \le (\max v - \min v)^2/4$ (Popoviciu); "
                  r"for $|v|=1$ take $v_a=\cos t, v_b=\sin t$")
     general = symbolic.bounded_by((sp.cos(t) - sp.sin(t)) ** 2 / 4, t, sp.Interval(0, 2 * sp.pi),
-                                  ctx["bound"], sharp=False, steps=(*sharp.steps, popoviciu))
+                                  ctx["bound"], sharp=False, steps=(*sharp.steps, popoviciu),
+                                  scope=WHOLE)
     if general.verdict != "proved":
         return general
     return Outcome(verdict="proved", reason="sup ||J||_2 = 1/2: attained for n=2 at p=1/2, an upper bound "
                    "for every n by Popoviciu's inequality", steps=general.steps,
                    statistics={**general.statistics, "n2_supremum": sharp.statistics["supremum"]},
-                   covers_statement=True)
+                   scope=WHOLE)
 
 
 def norm_of(s: np.ndarray) -> float:

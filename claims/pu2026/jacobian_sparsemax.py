@@ -17,9 +17,20 @@ import torch
 from hypothesis import strategies as st
 
 from claims.pu2026.maps import apply, jacobian, softmax_jacobian, spectral_norm
-from verifiers import Choice, Context, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import (
+    SOURCE_STATEMENT,
+    Choice,
+    Context,
+    NegativeControl,
+    Outcome,
+    Real,
+    Reference,
+    check,
+    claim,
+    special_case,
+    symbolic,
+)
 from verifiers import property as prop
-from verifiers import symbolic
 
 #: Every score stays at least this far from the threshold τ (J is not defined on the boundary).
 MARGIN = 1e-3
@@ -33,6 +44,7 @@ JACOBIAN_SPARSEMAX = claim(
               r"\ \ (|S|\ge 2),\qquad \mathrm{rank}\,J_{\mathrm{softmax}}(s) = n-1",
     reference=Reference("pu2026", "Gradient dynamics",
                         "creating rank-deficient Jacobians and extended flat subspaces"),
+    origin=SOURCE_STATEMENT,
     notes="The seed only says 'rank-deficient'; the projection statement is the standard sparsemax "
           "Jacobian diag(1_S) - 1_S 1_S^T/|S| (Martins & Astudillo 2016), formalized by us. J exists only "
           f"at generic points: the property check builds s = p + τ on S and s_j = τ - gap_j off S with "
@@ -73,7 +85,7 @@ def sparsemax_symbolic(ctx: Context) -> Outcome:
         return Outcome(verdict="inconclusive", reason="the n=2 structure did not come out as derived", steps=steps)
     norm = max(abs(e) for e in J.eigenvals())
     return symbolic.equals(norm, ctx["claimed_norm"], what="spectral norm for n = 2", steps=steps,
-                           covers_statement=False)
+                           scope=special_case("n = 2"))
 
 
 @st.composite

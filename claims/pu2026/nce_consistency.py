@@ -22,9 +22,20 @@ from scipy.optimize import minimize
 
 from claims.pu2026.maps import nce_link
 from claims.pu2026.risk import capped, distributions
-from verifiers import Context, Flag, Integer, NegativeControl, Outcome, Reference, check, claim
+from verifiers import (
+    SOURCE_STATEMENT,
+    WHOLE,
+    Context,
+    Flag,
+    Integer,
+    NegativeControl,
+    Outcome,
+    Reference,
+    check,
+    claim,
+    symbolic,
+)
 from verifiers import property as prop
-from verifiers import symbolic
 
 #: Sup-norm tolerance between the numerical minimizer and log eta.
 TOL = 1e-5
@@ -36,6 +47,7 @@ NCE_CONSISTENCY = claim(
               r"\qquad h_c(s)=\frac{e^{s_c}}{e^{s_c}+kq_c}",
     reference=Reference("pu2026", "Sampling bias and variance",
                         "NCE reformulates the problem as binary classification between data and noise"),
+    origin=SOURCE_STATEMENT,
     notes="Our formalization (the paper body is unavailable): the population NCE objective with k noise samples "
           "per datum separates over classes, f_c(t) = -eta_c log sigma(t) - k q_c log sigma(-t) with "
           "t = s_c - log(k q_c). The symbolic check solves f_c'(t) = 0 and shows f_c'' > 0 (for every n and k). "
@@ -78,7 +90,7 @@ def nce_symbolic(ctx: Context) -> Outcome:
         return Outcome(verdict="inconclusive", reason="SymPy could not show f'' > 0", steps=tuple(steps))
     offset = sp.log(k * q) if ctx["offset"] else sp.Integer(0)
     derived = (stationary[0] + offset).subs(b, k * q)
-    return symbolic.identity(derived, sp.log(a), seed=ctx.seed, steps=(*steps, r"$q_c=1/(1+r)$, $r>0$",
+    return symbolic.identity(derived, sp.log(a), seed=ctx.seed, scope=WHOLE, steps=(*steps, r"$q_c=1/(1+r)$, $r>0$",
                              f"$s_c^*={sp.latex(derived)}$",
                              r"claimed: $s_c^*=\log\eta_c$ (then $\sum_c e^{s^*_c}=\sum_c\eta_c=1$)"))
 

@@ -19,14 +19,31 @@ import torch
 from hypothesis import strategies as st
 
 from claims.pu2026.nce_math import (
-    example_losses, irreducible_term, js_bias_value, kl, optimum, population_loss,
+    example_losses,
+    irreducible_term,
+    js_bias_value,
+    kl,
+    optimum,
+    population_loss,
 )
 from claims.pu2026.sampling import design
-from verifiers import Choice, Context, Integer, NegativeControl, Outcome, Reference, check, claim
+from verifiers import (
+    SOURCE_STATEMENT,
+    WHOLE,
+    Choice,
+    Context,
+    Integer,
+    NegativeControl,
+    Outcome,
+    Reference,
+    check,
+    claim,
+    instance,
+    symbolic,
+)
 from verifiers import montecarlo as mc
 from verifiers import property as prop
 from verifiers import sequential as seq
-from verifiers import symbolic
 from verifiers.strategies import simplex
 
 #: Relative tolerance of the float64 identity check.
@@ -44,6 +61,7 @@ NCE_JS_BIAS = claim(
     reference=Reference("pu2026", "Sampling bias and variance",
                         "NCE reformulates the problem as binary classification between data and noise, "
                         "introducing a bias term proportional to (1+k)JS that does not vanish completely"),
+    origin=SOURCE_STATEMENT,
     notes="The paper body is unavailable; J is our reconstruction: the NCE population loss per data point "
           "with k noise samples, NOT divided by 1+k. With this normalization the catalogue identity is exact "
           "(derivation: log h* = log p - log m - log(1+k), log(1-h*) = log q - log m + log(k/(1+k)), "
@@ -90,7 +108,7 @@ def _full_sum_at_point(k_value: int, variant: str) -> Outcome:
     M = [a * p + b * q for p, q in zip(P, Q)]
     js = a * sum(p * sp.log(p / m) for p, m in zip(P, M)) + b * sum(q * sp.log(q / m) for q, m in zip(Q, M))
     h = -sp.log(1 / (1 + k)) / (1 + k) - k / (1 + k) * sp.log(k / (1 + k))
-    return symbolic.identity(lhs, (1 + k) * (h - js), steps=(f"$P=(1/4,3/4)$, $Q=(1/2,1/2)$, $k={k_value}$",))
+    return symbolic.identity(lhs, (1 + k) * (h - js), scope=instance("P = (1/4, 3/4), Q = (1/2, 1/2)"), steps=(f"$P=(1/4,3/4)$, $Q=(1/2,1/2)$, $k={k_value}$",))
 
 
 @check(NCE_JS_BIAS, "symbolic")
@@ -102,7 +120,7 @@ def js_symbolic(ctx: Context) -> Outcome:
     steps = (r"$J(s)=\sum_i j(s_i)$, $j(s)=-p\log h-kq\log(1-h)$, $h=\sigma(s-\log kq)$ (separable in $s_i$)",
              r"$(1+k)H(\pi_k)=\sum_i[p_i\log(1+k)+kq_i\log\frac{1+k}{k}]$ because $\sum p_i=\sum q_i=1$")
     termwise = symbolic.identity(sp.expand_log(term.subs(s, sp.log(p)), force=True),
-                                 sp.expand_log(_claimed_term(p, q, k, variant), force=True), seed=ctx.seed,
+                                 sp.expand_log(_claimed_term(p, q, k, variant), force=True), seed=ctx.seed, scope=WHOLE,
                                  steps=(*steps, r"termwise: $j(\log p_i)$ vs class $i$'s share of the claim"))
     if termwise.verdict != "proved":
         point = _full_sum_at_point(ctx["k"], variant)
@@ -125,7 +143,7 @@ def js_symbolic(ctx: Context) -> Outcome:
     if grad != 0 or curvature.is_positive is not True or sp.simplify(sp.expand_log(limit - expected_limit)) != 0:
         return Outcome(verdict="inconclusive", reason="SymPy did not confirm optimality of log p or the limit",
                        steps=trail)
-    return Outcome(verdict="proved", statistics=termwise.statistics, steps=trail, covers_statement=True,
+    return Outcome(verdict="proved", statistics=termwise.statistics, steps=trail, scope=WHOLE,
                    reason="termwise identity for every n; log p is the unique minimizer; (1+k)JS → KL(P‖Q)")
 
 

@@ -13,9 +13,20 @@ import numpy as np
 import sympy as sp
 
 from claims.pu2026.maps import MAPS, apply
-from verifiers import Choice, Context, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import (
+    SOURCE_STATEMENT,
+    WHOLE,
+    Choice,
+    Context,
+    NegativeControl,
+    Outcome,
+    Real,
+    Reference,
+    check,
+    claim,
+    symbolic,
+)
 from verifiers import property as prop
-from verifiers import symbolic
 from verifiers.strategies import logits
 
 #: Score gaps below this are not used for the strict part (float64 cannot resolve them reliably).
@@ -28,6 +39,7 @@ SOP = claim(
               r"\qquad p = \mathrm{map}(s),\ s\in\mathbb{R}^n",
     reference=Reference("pu2026", "Order preservation",
                         "Softmax is strictly order-preserving (SOP)"),
+    origin=SOURCE_STATEMENT,
     notes="Property search over logits in [-10, 10]^n, 2 <= n <= 8, with ties drawn often. The strict part "
           f"is tested on pairs whose score gap is at least {RESOLVABLE_GAP:g}, so float64 rounding cannot "
           "fake a tie. The symbolic proof covers softmax for every n.",
@@ -51,7 +63,7 @@ def sop_symbolic(ctx: Context) -> Outcome:
     si, sj, d = sp.symbols("s_i s_j d", real=True)
     rest = sp.Symbol("R", nonnegative=True)
     z = sp.exp(si) + sp.exp(sj) + rest
-    ratio = symbolic.identity((sp.exp(si) / z) / (sp.exp(sj) / z), sp.exp(si - sj), seed=ctx.seed,
+    ratio = symbolic.identity((sp.exp(si) / z) / (sp.exp(sj) / z), sp.exp(si - sj), seed=ctx.seed, scope=WHOLE,
                               steps=(r"$p_i = e^{s_i}/Z,\ Z = e^{s_i}+e^{s_j}+R,\ R\ge 0$",))
     if ratio.verdict != "proved":
         return ratio
@@ -61,7 +73,7 @@ def sop_symbolic(ctx: Context) -> Outcome:
     if positive != sp.Interval.open(0, sp.oo):
         return Outcome(verdict="inconclusive", reason="SymPy did not solve exp(d) > 1", steps=steps)
     return Outcome(verdict="proved", reason="p_i/p_j = exp(s_i - s_j), and exp(d) > 1 exactly when d > 0",
-                   steps=steps, covers_statement=True)
+                   steps=steps, scope=WHOLE)
 
 
 def order_violation(s: np.ndarray, p: np.ndarray, strict: bool) -> str | None:

@@ -15,7 +15,7 @@ import sympy as sp
 
 from claims.pu2026.maps import MAPS, apply
 from claims.pu2026.sop import RESOLVABLE_GAP
-from verifiers import Choice, Context, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import SOURCE_STATEMENT, WHOLE, Choice, Context, NegativeControl, Outcome, Real, Reference, check, claim
 from verifiers import property as prop
 from verifiers.strategies import logits
 
@@ -26,6 +26,7 @@ SPARSE_TIES = claim(
               r"\qquad p = \mathrm{map}(s)",
     reference=Reference("pu2026", "Order preservation",
                         "they induce \"ties\" where gradients vanish for classes below a threshold"),
+    origin=SOURCE_STATEMENT,
     notes="An existence claim; the paper's body is unavailable, so the witness is ours. The symbolic check "
           "verifies the witness s = (1 + 1/(α-1), 0, -1) -> p = (1, 0, 0) exactly for the entmax family "
           "(sparsemax: s = (2, 0, -1)), using the threshold form p_i = [(α-1)s_i - τ]_+^{1/(α-1)} "
@@ -57,7 +58,7 @@ def entmax_witness(a: sp.Expr) -> Outcome:
     exact = [sp.simplify(x) for x in p]
     if exact != [1, 0, 0] or not sp.simplify(s[1] - s[2]).is_positive:
         return Outcome(verdict="inconclusive", reason=f"the candidate witness gives p = {exact}", steps=steps)
-    return Outcome(verdict="proved", covers_statement=True, steps=(*steps, r"$s_2 > s_3$ and $p_2 = p_3 = 0$"),
+    return Outcome(verdict="proved", scope=WHOLE, steps=(*steps, r"$s_2 > s_3$ and $p_2 = p_3 = 0$"),
                    reason=f"s = ({', '.join(str(x) for x in s)}) gives p = (1, 0, 0): s_2 > s_3 and p_2 = p_3 = 0")
 
 

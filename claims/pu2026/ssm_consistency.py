@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from claims.pu2026.risk import capped, centred, distributions, minimize_risk, random_starts, risk_function
-from verifiers import Context, Flag, Integer, NegativeControl, Outcome, Reference, check, claim
+from verifiers import SOURCE_STATEMENT, Context, Flag, Integer, NegativeControl, Outcome, Reference, check, claim
 from verifiers import property as prop
 from verifiers import sequential as seq
 
@@ -36,6 +36,7 @@ SSM_CONSISTENCY = claim(
               r"\qquad =\{\log(\eta/q)+c\mathbf 1\}\ (o=s)",
     reference=Reference("pu2026", "Sampling bias and variance",
                         "Sampled Softmax converges to the exact Softmax maximum likelihood estimator"),
+    origin=SOURCE_STATEMENT,
     notes="Our formalization (the paper body is unavailable). SSM variant: k negatives i.i.d. from q, the "
           "positive kept in the denominator, the correction log q applied to every candidate (log(kq) gives the "
           "same minimizer). With the correction the loss is the log-loss of identifying the positive among the "

@@ -12,7 +12,7 @@ Conclusion: :math:`\mathrm{Var}\log\hat Z_k=\mathrm{coef}\cdot\chi^2(P\|Q)/k+o(1
 from __future__ import annotations
 
 from claims.pu2026.sampling import chi_square, design, fit_wls, weight_error
-from verifiers import Context, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import SOURCE_STATEMENT, Context, NegativeControl, Outcome, Real, Reference, check, claim
 from verifiers import montecarlo as mc
 from verifiers import sequential as seq
 
@@ -30,6 +30,7 @@ SSM_LOGZ_VARIANCE = claim(
               r"\qquad \hat Z_k = \frac1k\sum_{j=1}^k \frac{e^{s_{i_j}}}{q_{i_j}},\ i_j\overset{iid}{\sim} q",
     reference=Reference("pu2026", "Sampling bias and variance",
                         "introduce a bias-variance decomposition for sampling methods"),
+    origin=SOURCE_STATEMENT,
     notes="The seeds name a bias-variance decomposition but state only the bias term; the variance term "
           "Var log Ẑ_k = χ²/k + o(1/k) is our formalization (delta method: log Ẑ_k - log Z = ε + O(ε²) with "
           "Var ε = χ²/k exactly). Same estimator and test problem as pu2026/ssm-logz-bias (n=20, "

@@ -19,11 +19,21 @@ import sympy as sp
 from hypothesis import strategies as st
 
 from claims.pu2026.sampling import design, fit_wls, log_bias_samples, weight_error
-from verifiers import Context, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import (
+    SOURCE_STATEMENT,
+    Context,
+    NegativeControl,
+    Outcome,
+    Real,
+    Reference,
+    check,
+    claim,
+    special_case,
+    symbolic,
+)
 from verifiers import montecarlo as mc
 from verifiers import property as prop
 from verifiers import sequential as seq
-from verifiers import symbolic
 from verifiers.strategies import logits
 
 #: Grid of sample sizes k for the slope fit.
@@ -40,6 +50,7 @@ SSM_UNBIASED_LIMIT = claim(
               r"\ \text{so the bias}\to0\ (k\to\infty);\qquad Q=P\ \Rightarrow\ \hat Z_k=Z\ \text{for every draw}",
     reference=Reference("pu2026", "Sampling bias and variance",
                         "Sampled Softmax achieves asymptotic unbiasedness (bias → 0 as k → ∞)"),
+    origin=SOURCE_STATEMENT,
     notes="'Bias' is the bias of log Ẑ_k (k i.i.d. negatives from q, no positive in the denominator), as in "
           "pu2026/ssm-logz-bias. Monte Carlo on the same problem (n=20, q = softmax(0.6 s)), k in "
           f"{K_GRID}, the same number n of categorical draws per k (n/k replicates), n growing over the looks of "
@@ -63,7 +74,7 @@ SSM_UNBIASED_LIMIT = claim(
 def limit_symbolic(ctx: Context) -> Outcome:
     """Q = P makes every importance weight equal Z; the delta-method series gives the exponent."""
     s_i, z = sp.Symbol("s_i", real=True), sp.Symbol("Z", positive=True)
-    exact = symbolic.identity(sp.exp(s_i) / (sp.exp(s_i) / z), z, seed=ctx.seed, covers_statement=False,
+    exact = symbolic.identity(sp.exp(s_i) / (sp.exp(s_i) / z), z, seed=ctx.seed, scope=special_case("n = 2"),
                               steps=(r"$Q=P$: $q_i = e^{s_i}/Z$ for every class $i$ (any $n$)",))
     if exact.verdict != "proved":
         return exact
@@ -78,7 +89,7 @@ def limit_symbolic(ctx: Context) -> Outcome:
              r"$\mathbb E\varepsilon^3=\mu_3/k^2$, $\mathbb E\varepsilon^4=3\sigma^4/k^2+O(k^{-3})$",
              f"bias $= {sp.latex(bias)} + O(k^{{-3}})$",
              r"$\lim_{k\to\infty} \frac{d\log|\mathrm{bias}|}{d\log k}$" + f" $= {sp.latex(exponent)}$")
-    outcome = symbolic.equals(exponent, ctx["slope"], what="log-log slope", steps=steps, covers_statement=False)
+    outcome = symbolic.equals(exponent, ctx["slope"], what="log-log slope", steps=steps, scope=special_case("n = 2"))
     return Outcome(verdict=outcome.verdict, reason=outcome.reason + "; and Ẑ_k = Z exactly when Q = P",
                    statistics=outcome.statistics, counterexample=outcome.counterexample, steps=outcome.steps)
 

@@ -16,9 +16,17 @@ import numpy as np
 
 from claims.pu2026.classification_calibration import LOSS_OPTIONS
 from claims.pu2026.risk import (
-    MARGIN, SSM_K, STARTS, Tally, capped, distributions, needs_dense, separated_ks, topk_violation,
+    MARGIN,
+    SSM_K,
+    STARTS,
+    Tally,
+    capped,
+    distributions,
+    needs_dense,
+    separated_ks,
+    topk_violation,
 )
-from verifiers import Choice, Choices, Context, NegativeControl, Outcome, Reference, check, claim
+from verifiers import SOURCE_STATEMENT, Choice, Choices, Context, NegativeControl, Outcome, Reference, check, claim
 from verifiers import property as prop
 
 #: Largest dimension drawn; ``k`` ranges over 1 .. MAX_N - 1.
@@ -32,6 +40,7 @@ TOPK_CALIBRATION = claim(
               r"\quad\text{for every } s^*\in\arg\min_s \mathbb{E}_{y\sim\eta}L_\Omega(s;y)",
     reference=Reference("pu2026", "Consistency",
                         "Sparse losses (Sparsemax, Entmax) retain Top-k calibration and DCG-consistency"),
+    origin=SOURCE_STATEMENT,
     notes="Our formalization (the paper body is unavailable): top-k calibration as 'every minimizer of the "
           "conditional risk ranks the k most likely classes first', required only at the k where eta separates "
           f"them (eta_[k] - eta_[k+1] >= {MARGIN:g}); ties in eta, and in particular the zero tail of a sparse eta, "

@@ -15,7 +15,7 @@ import sympy as sp
 
 from claims.pu2026.maps import apply
 from claims.pu2026.sop import order_violation
-from verifiers import Choices, Context, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import SOURCE_STATEMENT, WHOLE, Choices, Context, NegativeControl, Outcome, Real, Reference, check, claim
 from verifiers import property as prop
 from verifiers.strategies import logits
 
@@ -29,6 +29,7 @@ WOP = claim(
               r"\ \mathrm{map}\in\mathrm{maps}",
     reference=Reference("pu2026", "Order preservation",
                         "sparse variants are weakly order-preserving (WOP)"),
+    origin=SOURCE_STATEMENT,
     notes="The paper's body is unavailable; WOP is formalized as the weak implication s_i > s_j => p_i >= p_j "
           "(ties in p allowed). The property search uses logits in [-10, 10]^n, 2 <= n <= 8, and pairs whose "
           "gap is at least 1e-6. The symbolic check covers every n, but takes as a premise the threshold form "
@@ -91,7 +92,7 @@ def wop_symbolic(ctx: Context) -> Outcome:
         if not nonneg:
             return wop_refutation(name, tuple(steps))
     steps.append(r"$g$ non-decreasing, so $s_i > s_j \Rightarrow p_i = g(s_i) \ge g(s_j) = p_j$")
-    return Outcome(verdict="proved", steps=tuple(steps), covers_statement=True,
+    return Outcome(verdict="proved", steps=tuple(steps), scope=WHOLE,
                    reason="every listed map applies one non-decreasing function to each score")
 
 

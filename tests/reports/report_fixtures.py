@@ -11,7 +11,8 @@ EVIL = "<script>alert('x')</script>"
 def _evidence(method: str, verdict: str, reason: str, **extra: Any) -> dict[str, Any]:
     base = {"claim_id": "", "method": method, "control": None, "verdict": verdict, "reason": reason, "params": {},
             "statistics": {}, "counterexample": None, "reproduce": None, "figures": [], "steps": [],
-            "covers_statement": False, "seed": 1, "device": "cpu", "dtype": "float64", "seconds": 0.012}
+            "scope": {"kind": "instance", "restriction": "", "label": "one instance"}, "premises": [],
+            "resolution": None, "explored": {}, "seed": 1, "device": "cpu", "dtype": "float64", "seconds": 0.012}
     return {**base, **extra}
 
 
@@ -53,7 +54,8 @@ def build_doc() -> dict[str, Any]:
     ]
     results = [
         _run("alpha/proved", "proved", [
-            _evidence("symbolic", "proved", "residual simplifies to 0", covers_statement=True,
+            _evidence("symbolic", "proved", "residual simplifies to 0",
+                      scope={"kind": "statement", "restriction": "", "label": "whole statement"},
                       steps=[r"residual: $r = \frac{e^{s}}{Z} - p$", "plain step"]),
             _evidence("property", "supported", "held on 150 examples", figures=[TIGHT])]),
         _run("alpha/proved", "refuted", [

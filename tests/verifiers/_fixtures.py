@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import time
 
-from verifiers import Context, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import SOURCE_STATEMENT, Context, NegativeControl, Outcome, Real, Reference, check, claim
 
 REF = Reference("demo", "Demo section", "a sentence")
 
 
 def make_claim(**overrides):
     """A valid claim declaration with fields overridable by keyword."""
-    fields = dict(id="demo/ok", title="t", statement=r"x \le b", reference=REF,
+    fields = dict(id="demo/ok", title="t", statement=r"x \le b", reference=REF, origin=SOURCE_STATEMENT,
                   params={"b": Real(1.0)}, negative_controls=(NegativeControl("low", {"b": -1.0}, "false"),))
     fields.update(overrides)
     return claim(**fields)

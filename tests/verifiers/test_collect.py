@@ -13,12 +13,14 @@ from verifiers import InvalidClaim, collect
 _counter = itertools.count()
 
 HEADER = """
-from verifiers import (Choice, Context, NegativeControl, Outcome, Real, Reference, Source, check, claim)
+from verifiers import (Choice, Context, NegativeControl, Outcome, Real, Reference, Source, check, claim,
+                       SOURCE_STATEMENT)
 REF = Reference("{src}", "Section", "a quoted sentence")
 """
 
 GOOD = """
-C = claim(id="{src}/good", title="A title", statement=r"x", reference=REF, params={{"b": Real(1.0)}},
+C = claim(id="{src}/good", title="A title", statement=r"x", reference=REF, origin=SOURCE_STATEMENT,
+          params={{"b": Real(1.0)}},
           negative_controls=(NegativeControl("neg", {{"b": -1.0}}, "false"),))
 
 @check(C, "property")
@@ -107,7 +109,7 @@ def test_a_claim_without_checks_is_rejected(tmp_path):
 
 def test_a_check_for_an_undeclared_claim_is_rejected(tmp_path):
     """A @check aimed at a claim of another module is reported."""
-    body = GOOD + "\nD = claim(id='{src}/ghost', title='t', statement='s', reference=REF)\n" \
+    body = GOOD + "\nD = claim(id='{src}/ghost', title='t', statement='s', reference=REF, origin=SOURCE_STATEMENT)\n" \
                   "@check(D, 'symbolic')\ndef ghost(ctx):\n    return None\ndel D\n"
     name = make_source(tmp_path, body)
     with pytest.raises(InvalidClaim, match="targets a claim not declared in this module"):

@@ -7,7 +7,7 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from verifiers import Context, profile
+from verifiers import WHOLE, Context, profile
 from verifiers import empirical, montecarlo as mc, property as prop, symbolic
 from verifiers.strategies import logits, simplex
 
@@ -18,29 +18,34 @@ p = sp.Symbol("p", positive=True)
 
 def test_identity_proves_a_true_identity():
     """A residual that simplifies to zero is a proof."""
-    out = symbolic.identity(sp.exp(2 * x), sp.exp(x) ** 2)
-    assert out.verdict == "proved" and out.covers_statement
+    out = symbolic.identity(sp.exp(2 * x), sp.exp(x) ** 2, scope=WHOLE)
+    assert out.verdict == "proved" and out.scope == WHOLE
 
 
 def test_identity_refutes_a_false_identity_with_a_point():
     """A false identity is refuted by an admissible numeric point."""
-    out = symbolic.identity(2 * sp.exp(x), sp.exp(x))
+    out = symbolic.identity(2 * sp.exp(x), sp.exp(x), scope=WHOLE)
     assert out.verdict == "refuted" and set(out.counterexample) == {"x"}
 
 
 def test_equals_compares_exact_constants():
     """Derived constants are compared with the claimed value."""
-    assert symbolic.equals(sp.Rational(1, 2), 0.5, what="c").verdict == "proved"
-    assert symbolic.equals(sp.Rational(1, 2), 1.0, what="c").verdict == "refuted"
+    assert symbolic.equals(sp.Rational(1, 2), 0.5, what="c", scope=WHOLE).verdict == "proved"
+    assert symbolic.equals(sp.Rational(1, 2), 1.0, what="c", scope=WHOLE).verdict == "refuted"
+    assert symbolic.equals(sp.Rational(1, 2), 0.5 + 1e-9, what="c", scope=WHOLE).verdict == "refuted"
+    assert symbolic.equals(sp.Rational(1, 2), 0.505, what="c", scope=WHOLE, tol=0.01).verdict == "proved"
+    assert symbolic.equals(sp.Rational(1, 2), 0.52, what="c", scope=WHOLE, tol=0.01).verdict == "refuted"
 
 
 def test_bounded_by_decides_bound_and_sharpness():
     """p(1-p) <= 1/4 is sharp; 0.24 is exceeded; 0.3 holds but is not sharp."""
     expr, dom = p * (1 - p), sp.Interval(0, 1)
-    assert symbolic.bounded_by(expr, p, dom, 0.25).verdict == "proved"
-    assert symbolic.bounded_by(expr, p, dom, 0.24).verdict == "refuted"
-    assert "not sharp" in symbolic.bounded_by(expr, p, dom, 0.3).reason
-    assert symbolic.bounded_by(expr, p, dom, 0.3, sharp=False).verdict == "proved"
+    assert symbolic.bounded_by(expr, p, dom, 0.25, scope=WHOLE).verdict == "proved"
+    assert symbolic.bounded_by(expr, p, dom, 0.24, scope=WHOLE).verdict == "refuted"
+    assert symbolic.bounded_by(expr, p, dom, 0.25 - 1e-9, scope=WHOLE).verdict == "refuted"
+    assert "not sharp" in symbolic.bounded_by(expr, p, dom, 0.3, scope=WHOLE).reason
+    assert symbolic.bounded_by(expr, p, dom, 0.25 + 1e-9, scope=WHOLE).verdict == "refuted"
+    assert symbolic.bounded_by(expr, p, dom, 0.3, sharp=False, scope=WHOLE).verdict == "proved"
 
 
 def test_forall_supports_a_true_property():

@@ -8,8 +8,9 @@ pytest_plugins = ["pytester"]
 
 SOURCE_INIT = 'from verifiers import Source\nSOURCE = Source("plugsrc", "T", "A", "V", "U")\n'
 GOOD = textwrap.dedent('''
-    from verifiers import Context, NegativeControl, Outcome, Real, Reference, check, claim
+    from verifiers import SOURCE_STATEMENT, Context, NegativeControl, Outcome, Real, Reference, check, claim
     C = claim(id="plugsrc/good", title="t", statement="b \\\\ge 0", reference=Reference("plugsrc", "S", "q"),
+              origin=SOURCE_STATEMENT,
               params={"b": Real(1.0)}, negative_controls=(NegativeControl("neg", {"b": -1.0}, "false"),))
 
     @check(C, "property")

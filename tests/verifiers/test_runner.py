@@ -7,14 +7,18 @@ from dataclasses import replace
 import pytest
 
 from tests.verifiers._fixtures import bound, crashing_check, hanging_check, make_claim, threshold_check
-from verifiers import InvalidArgument, Outcome, combine, profile, run_all, run_claim
+from verifiers import WHOLE, InvalidArgument, Outcome, combine, profile, run_all, run_check, run_claim, special_case
+from verifiers.model import Context
 from verifiers.runner import derive_seed, parse_overrides
 
 QUICK = profile("quick")
 
 
-def _o(verdict, covers=False):
-    return Outcome(verdict=verdict, reason="r", covers_statement=covers)
+def _e(verdict, covers=False, method="symbolic"):
+    """Evidence of one ``method`` check with this verdict (whole statement or the special case n = 2)."""
+    scope = WHOLE if covers else special_case("n = 2")
+    outcome = Outcome(verdict=verdict, reason="r", scope=scope)
+    return run_check(lambda ctx: outcome, Context("demo/ok", {}, QUICK, 0), method)
 
 
 @pytest.mark.parametrize(
@@ -33,7 +37,15 @@ def _o(verdict, covers=False):
 )
 def test_combine_follows_the_design_rules(verdicts, expected):
     """refuted > error > proved (whole statement) > supported > inconclusive; skipped is ignored."""
-    assert combine([_o(v, c) for v, c in verdicts]) == expected
+    assert combine([_e(v, c) for v, c in verdicts]) == expected
+
+
+def test_only_a_symbolic_check_of_the_whole_statement_proves():
+    """A special-case proof supports; a non-symbolic 'proved' is an error; a proved Outcome needs a scope."""
+    assert combine([_e("proved", covers=False)]) == "supported"
+    assert _e("proved", covers=True, method="property").verdict == "error"
+    with pytest.raises(ValueError, match="scope"):
+        Outcome(verdict="proved", reason="r")
 
 
 def test_claim_and_control_get_their_expected_verdicts():
@@ -42,7 +54,8 @@ def test_claim_and_control_get_their_expected_verdicts():
     main, control = run_all(c, budget=QUICK, seed=0)
     assert (main.verdict, main.passed) == ("supported", True)
     assert (control.verdict, control.expected, control.passed) == ("refuted", "refuted", True)
-    assert control.evidence[0].reproduce == "claims check demo/ok --set b=-1.0 --profile quick --seed 0"
+    assert control.evidence[0].reproduce == "claims check demo/ok --control low --profile quick --seed 0"
+    assert main.evidence[0].reproduce == "claims check demo/ok --set b=1.0 --profile quick --seed 0"
 
 
 def test_a_crashing_check_becomes_an_error_and_others_still_run():

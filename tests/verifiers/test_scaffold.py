@@ -125,12 +125,12 @@ import math
 
 from hypothesis import strategies as st
 
-from verifiers import Context, NegativeControl, Outcome, Real, Reference, check, claim
+from verifiers import SOURCE_STATEMENT, Context, NegativeControl, Outcome, Real, Reference, check, claim
 from verifiers import property as prop
 
 EXP_POSITIVE = claim(
     id="extdemo/exp-positive", title="exp is bounded below", statement=r"e^x > \\mathrm{floor}",
-    reference=Reference("extdemo", "Section 1", "the exponential is positive"),
+    reference=Reference("extdemo", "Section 1", "the exponential is positive"), origin=SOURCE_STATEMENT,
     params={"floor": Real(0.0)},
     negative_controls=(NegativeControl("floor-1", {"floor": 1.0}, "exp(-1) < 1"),),
 )

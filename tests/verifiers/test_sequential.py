@@ -50,7 +50,8 @@ def test_wrong_value_is_refuted_early_with_the_error_rate_recorded() -> None:
     s = out.statistics
     assert s["samples"] < s["max_samples"] and s["looks"] < s["max_looks"]
     assert s["alpha"] == pytest.approx(CHECK_ALPHA) and s["ci_high"] < 0.5
-    assert s["alternative"] == pytest.approx(0.1) and 0.0 <= s["power"] <= 1.0
+    assert s["resolution"] == pytest.approx(0.05) and 0.0 <= s["power"] <= 1.0
+    assert out.resolution.value == pytest.approx(0.05) and out.resolution.level == pytest.approx(CHECK_ALPHA)
 
 
 def test_clear_support_stops_at_the_first_look() -> None:
