@@ -348,10 +348,19 @@ class ClaimResult:
 
     @property
     def passed(self) -> bool:
-        """Whether the verdict matches the expectation."""
-        if self.expected == "holds":
-            return self.verdict in HOLDS
-        return self.verdict == self.expected
+        """Whether the verdict matches the expectation (and a negative control has no ``proved`` check)."""
+        return not self.problems
+
+    @property
+    def problems(self) -> list[str]:
+        """Why the run does not pass: a verdict other than expected, or a proof inside a negative control."""
+        matches = self.verdict in HOLDS if self.expected == "holds" else self.verdict == self.expected
+        found = [] if matches else [f"verdict {self.verdict}, expected {self.expected}"]
+        if self.control is not None:
+            found += [f"the {e.method} check says 'proved' inside the negative control {self.control}: a check that "
+                      "does not examine the variant's false part must be declared not applicable "
+                      "(NegativeControl(methods=...))" for e in self.evidence if e.verdict == "proved"]
+        return found
 
     @property
     def key(self) -> str:

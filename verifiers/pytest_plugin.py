@@ -68,7 +68,7 @@ def claim_tests(source: str, package: str | None = None) -> Callable[..., None]:
         result = run_claim(claim, budget=profile(opt("--claims-profile")), seed=opt("--claims-seed"),
                            device=resolve_device(opt("--claims-device")), control=control)
         if not result.passed:
-            pytest.fail(f"verdict {result.verdict}, expected {result.expected}\n{describe(result)}", pytrace=False)
+            pytest.fail("; ".join(result.problems) + f"\n{describe(result)}", pytrace=False)
 
     return claim_case
 

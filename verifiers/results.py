@@ -42,14 +42,36 @@ def _git_commit() -> str:
 
 def claim_record(c: Claim) -> dict[str, Any]:
     """The metadata of a claim as stored in the results document."""
+    origin = c.origin
     return _jsonable({
-        "id": c.id, "title": c.title, "source": c.source, "section": c.reference.section,
-        "quote": c.reference.quote, "statement": c.statement, "notes": c.notes, "module": c.module,
+        "id": c.id, "title": c.title, "source": c.source, "quote_source": c.reference.source,
+        "section": c.reference.section, "quote": c.reference.quote, "statement": c.statement, "notes": c.notes,
+        "origin": {"kind": origin.kind, "citation": origin.citation, "label": origin.label} if origin else None,
+        "module": c.module, "path": module_path(c.module),
         "tags": list(c.tags), "expect": c.expect, "skip_reason": c.skip_reason, "methods": list(c.checks),
         "params": {k: {"default": p.default, "domain": p.describe(), "doc": p.doc} for k, p in c.params.items()},
-        "negative_controls": [{"name": nc.name, "params": dict(nc.params), "description": nc.description}
+        "negative_controls": [{"name": nc.name, "params": dict(nc.params), "description": nc.description,
+                               "source_reading": nc.source_reading, "methods": list(nc.methods)}
                               for nc in c.negative_controls],
     })
+
+
+def module_path(module: str) -> str:
+    """The repository path of a claim module (``claims.pu2026.sop`` -> ``claims/pu2026/sop.py``)."""
+    if not module:
+        return ""
+    try:
+        import importlib.util
+
+        spec = importlib.util.find_spec(module)
+        origin = Path(spec.origin) if spec and spec.origin else None
+    except (ImportError, ValueError):
+        origin = None
+    if origin is not None:
+        for root in origin.parents:
+            if (root / "pyproject.toml").exists():
+                return origin.relative_to(root).as_posix()
+    return module.replace(".", "/") + ".py"
 
 
 def document(catalogue: Catalogue, results: list[ClaimResult], env: dict[str, Any]) -> dict[str, Any]:
