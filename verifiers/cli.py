@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="do not run the mutation tests (broken implementations each claim must catch)")
     reporter.add_argument("--jobs", type=int, default=None, metavar="N",
                           help="worker processes (default: number of CPUs; 1 runs serially)")
+    reporter.add_argument("--scheduler", metavar="ADDRESS",
+                          help="run the claim tasks on a Dask distributed cluster (e.g. tcp://host:8786) "
+                               "instead of local worker processes")
     _add_run_options(reporter, default_profile="standard")
     scaffold = sub.add_parser("new", help="scaffold a new source package with one example claim")
     scaffold.add_argument("source", help="source id, e.g. smith2024")
@@ -187,12 +190,15 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise InvalidArgument(f"--jobs must be at least 1, got {jobs}")
     start = time.perf_counter()
     runs: list[ClaimResult] = run_many(chosen, budget=budget, seed=args.seed, device=device, jobs=jobs,
-                                       on_done=lambda i, total, r: _progress(i, total, r.key))
+                                       on_done=lambda i, total, r: _progress(i, total, r.key),
+                                       scheduler=args.scheduler)
     env = results_io.environment(profile=budget.name, seed=args.seed, device=device,
                                  wall_seconds=time.perf_counter() - start)
+    env["executor"] = f"dask {args.scheduler}" if args.scheduler else f"local pool, {jobs} process(es)"
     doc = results_io.document(catalogue, runs, env)
     if not args.skip_mutants:
-        doc["mutants"] = _mutation_results(catalogue, {c.id for c in chosen}, budget, args.seed)
+        doc["mutants"] = _mutation_results(catalogue, {c.id for c in chosen}, budget, args.seed, jobs,
+                                           args.scheduler)
     if old is not None:
         doc["compared_with"] = {"path": str(args.compare), "environment": old.get("environment", {}),
                                 "results": old["results"]}
@@ -206,16 +212,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0 if passed == len(runs) and caught == len(doc.get("mutants", [])) else 1
 
 
-def _mutation_results(catalogue: Catalogue, chosen: set[str], budget: Budget, seed: int) -> list[dict[str, object]]:
-    """Run every mutant whose claims were all chosen; one record per mutant."""
-    from verifiers.mutation import collect_mutants, run_mutant
+def _mutation_results(catalogue: Catalogue, chosen: set[str], budget: Budget, seed: int,
+                      jobs: int, scheduler: str | None) -> list[dict[str, object]]:
+    """Run every mutant whose listed claims were all chosen against every chosen claim it affects."""
+    from verifiers.mutation import MutantResult, affected, collect_mutants
+    from verifiers.parallel import run_many
 
     mutants = [m for m in collect_mutants() if set(m.claims) <= chosen]
-    records = []
-    for i, mutant in enumerate(mutants, 1):
-        _progress(i, len(mutants), f"mutant {mutant.name}")
-        records.append(run_mutant(mutant, catalogue, budget=budget, seed=seed).to_json())
-    return records
+    tasks = [(cid, None, m.name) for m in mutants for cid in affected(m, catalogue) if cid in chosen]
+    runs = run_many(list(catalogue.claims), budget=budget, seed=seed, device="cpu", jobs=jobs, tasks=tasks,
+                    on_done=lambda i, total, r: _progress(i, total, f"mutants: {r.claim_id}"), scheduler=scheduler)
+    by_mutant = {m.name: [r for (_, _, name), r in zip(tasks, runs) if name == m.name] for m in mutants}
+    return [MutantResult(m, tuple(by_mutant[m.name])).to_json() for m in mutants]
 
 
 def _prepare_out(out: Path) -> Path:

@@ -2,7 +2,9 @@
 
 A source declares ``Mutant`` values (conventionally in ``claims/<source>/mutants.py``).
 Each names an implementation (``"package.module:attribute"``), a broken
-replacement and the claims expected to notice. While a mutant is active the
+replacement and the claims expected to notice. The report runs each mutant against
+every claim whose module uses the target module (:func:`affected`), not only the
+listed ones, so "caught by" says which claims really notice it. While a mutant is active the
 attribute is replaced in its module *and* in every module of the claim's
 source that imported it by name, so ``from x import f`` bindings see the
 mutant too. A mutant is *caught* when at least one claim comes out refuted.
@@ -51,7 +53,7 @@ class Mutant:
 
 @dataclass(frozen=True)
 class MutantResult:
-    """Which claims caught one mutant."""
+    """Which claims caught one mutant (among every claim that was run while it was active)."""
 
     mutant: Mutant
     runs: tuple[ClaimResult, ...]
@@ -64,8 +66,8 @@ class MutantResult:
     def to_json(self) -> dict[str, Any]:
         """Plain record for the results document."""
         return {"name": self.mutant.name, "description": self.mutant.description, "target": self.mutant.target,
-                "caught": bool(self.caught_by), "caught_by": self.caught_by,
-                "verdicts": {r.claim_id: r.verdict for r in self.runs}}
+                "caught": bool(self.caught_by), "caught_by": self.caught_by, "listed": list(self.mutant.claims),
+                "ran": [r.claim_id for r in self.runs], "verdicts": {r.claim_id: r.verdict for r in self.runs}}
 
 
 def collect_mutants(packages: list[str] | None = None) -> list[Mutant]:
@@ -103,11 +105,49 @@ def active(mutant: Mutant) -> Iterator[None]:
             setattr(m, attribute, original)
 
 
-def run_mutant(mutant: Mutant, catalogue: Catalogue, *, budget: Budget, seed: int) -> MutantResult:
-    """Run the mutant's claims at their defaults while it is active."""
-    missing = [cid for cid in mutant.claims if catalogue.get(cid) is None]
+def mutant_named(name: str) -> Mutant:
+    """The declared mutant called ``name``."""
+    found = next((m for m in collect_mutants() if m.name == name), None)
+    if found is None:
+        raise InvalidArgument(f"no mutant named {name!r}")
+    return found
+
+
+def dependencies(module_name: str) -> set[str]:
+    """The modules of the same root package that ``module_name`` uses, transitively (itself included).
+
+    A module uses another when its namespace holds that module, or a function or
+    class defined in it (``from x import f``).
+    """
+    root = module_name.split(".")[0]
+    seen: set[str] = set()
+    pending = [module_name]
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        module = sys.modules.get(name) or importlib.import_module(name)
+        for value in vars(module).values():
+            used = value.__name__ if isinstance(value, type(sys)) else getattr(value, "__module__", None)
+            if isinstance(used, str) and used.split(".")[0] == root and used not in seen:
+                pending.append(used)
+    return seen
+
+
+def affected(mutant: Mutant, catalogue: Catalogue) -> list[str]:
+    """Ids of every claim whose module uses the mutant's target module (directly or through others)."""
+    target = mutant.target.partition(":")[0]
+    return [c.id for c in catalogue.claims if c.expect != "skipped" and target in dependencies(c.module)]
+
+
+def run_mutant(mutant: Mutant, catalogue: Catalogue, *, budget: Budget, seed: int,
+               claims: tuple[str, ...] | None = None) -> MutantResult:
+    """Run claims at their defaults while the mutant is active: ``claims`` (default: every affected claim)."""
+    chosen = claims if claims is not None else tuple(affected(mutant, catalogue))
+    missing = [cid for cid in (*chosen, *mutant.claims) if catalogue.get(cid) is None]
     if missing:
         raise InvalidArgument(f"mutant {mutant.name!r} names unknown claims: {', '.join(missing)}")
     with active(mutant):
-        runs = tuple(run_claim(catalogue.get(cid), budget=budget, seed=seed) for cid in mutant.claims)
+        runs = tuple(run_claim(catalogue.get(cid), budget=budget, seed=seed) for cid in chosen)
     return MutantResult(mutant, runs)

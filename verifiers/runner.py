@@ -170,8 +170,15 @@ class _Timeout(BaseException):
 
 @contextmanager
 def _deadline(seconds: float) -> Iterator[None]:
+    """Raise :class:`_Timeout` inside the block once ``seconds`` have passed.
+
+    In the main thread a SIGALRM timer does it; in other threads (Dask workers run tasks
+    in threads) a timer thread raises the exception asynchronously in the running thread
+    (it lands at the next Python bytecode, so a long call into C finishes first).
+    """
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
-        yield
+        with _thread_deadline(seconds):
+            yield
         return
 
     def expire(signum: int, frame: object) -> None:
@@ -185,3 +192,24 @@ def _deadline(seconds: float) -> Iterator[None]:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
+
+@contextmanager
+def _thread_deadline(seconds: float) -> Iterator[None]:
+    import ctypes
+
+    target, lock, state = threading.get_ident(), threading.Lock(), {"done": False}
+
+    def expire() -> None:
+        with lock:
+            if not state["done"]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(_Timeout))
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            state["done"] = True
+        timer.cancel()

@@ -36,7 +36,7 @@ def test_mutant_is_caught(mutant, catalogue, record_property) -> None:  # noqa: 
     module_name, _, attribute = mutant.target.partition(":")
     module = __import__(module_name, fromlist=[attribute])
     original = getattr(module, attribute)
-    result = run_mutant(mutant, catalogue, budget=profile("quick"), seed=0)
+    result = run_mutant(mutant, catalogue, budget=profile("quick"), seed=0, claims=mutant.claims)
     record_property("caught_by", ",".join(result.caught_by))
     record_property("verdicts", result.to_json()["verdicts"])
     assert result.caught_by, f"mutant {mutant.name} survived: verdicts {result.to_json()['verdicts']}"

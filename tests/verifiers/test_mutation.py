@@ -26,7 +26,7 @@ def test_a_broken_map_is_caught_by_the_order_preservation_claim():
 
     mutant = Mutant("reverse", "softmax of -s", "claims.pu2026.maps:apply",
                     lambda name, s, alpha=1.5: np.exp(-s) / np.exp(-s).sum(), ("pu2026/sop",))
-    result = run_mutant(mutant, collect(), budget=profile("quick"), seed=0)
+    result = run_mutant(mutant, collect(), budget=profile("quick"), seed=0, claims=("pu2026/sop",))
     assert result.caught_by == ["pu2026/sop"]
     assert result.to_json()["caught"] is True
 

@@ -31,7 +31,7 @@ def test_run_many_matches_serial_and_isolates_failing_tasks() -> None:
     parallel = run_many(chosen, budget=QUICK, seed=3, device="cpu", jobs=2,
                         on_done=lambda i, total, r: done.append((i, total, r.key)))
     serial = [r for c in fast for r in run_all(c, budget=QUICK, seed=3, device="cpu")]
-    assert [r.key for r in parallel] == [f"{c}[{n}]" if n else c for c, n in tasks_of(chosen)]
+    assert [r.key for r in parallel] == [f"{c}[{n}]" if n else c for c, n, _ in tasks_of(chosen)]
     assert sorted(i for i, _, _ in done) == list(range(1, len(parallel) + 1))
     assert {total for _, total, _ in done} == {len(parallel)}
     strangers = [r for r in parallel if r.claim_id == stranger.id]
