@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     checker.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a parameter")
     checker.add_argument("--controls", action="store_true", help="also run the negative controls")
     checker.add_argument("--control", metavar="NAME", help="run one negative control (with its own seeds)")
+    checker.add_argument("--seeds", metavar="LIST", help="a seed sweep in one process, e.g. 0-9 or 0,3,5-7: "
+                                                         "prints a table of verdicts (with --controls, of each "
+                                                         "control too)")
     _add_run_options(checker, default_profile="quick")
     checker.add_argument("--json", action="store_true", help="print the result as JSON")
     reporter = sub.add_parser("report", help="check every claim and write index.html and results.json")
@@ -61,6 +64,15 @@ def build_parser() -> argparse.ArgumentParser:
                           help="run the claim tasks on a Dask distributed cluster (e.g. tcp://host:8786) "
                                "instead of local worker processes")
     _add_run_options(reporter, default_profile="standard")
+    prober = sub.add_parser("probe", help="find where a claim's verdict flips as one parameter moves")
+    prober.add_argument("claim_id")
+    prober.add_argument("--param", required=True, metavar="NAME", help="the parameter to move")
+    prober.add_argument("--range", metavar="LO:HI", help="the range searched (default: around the default)")
+    prober.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="fix another parameter")
+    prober.add_argument("--steps", type=int, default=14, help="bisection steps per bracket (default 14)")
+    prober.add_argument("--figure", type=Path, metavar="FILE.svg", help="write the verdict-vs-parameter figure here")
+    prober.add_argument("--json", action="store_true", help="print the points and brackets as JSON")
+    _add_run_options(prober, default_profile="quick")
     scaffold = sub.add_parser("new", help="scaffold a new source package with one example claim")
     scaffold.add_argument("source", help="source id, e.g. smith2024")
     return parser
@@ -76,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``claims`` console script."""
     args = build_parser().parse_args(argv)
     try:
-        return {"list": cmd_list, "check": cmd_check, "report": cmd_report, "new": cmd_new}[args.command](args)
+        commands = {"list": cmd_list, "check": cmd_check, "report": cmd_report, "new": cmd_new, "probe": cmd_probe}
+        return commands[args.command](args)
     except SuiteError as exc:
         print(f"claims: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
@@ -119,6 +132,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     overrides = parse_overrides(target, args.set)
     budget, device = profile(args.profile), resolve_device(args.device)
     single_threaded()
+    if args.seeds is not None:
+        return _sweep(target, args, overrides, budget)
     if args.controls:
         results = run_all(target, budget=budget, seed=args.seed, device=device)
     elif args.control is not None:
@@ -134,6 +149,84 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.controls:
         return 0 if all(r.passed for r in results) else 1
     return EXIT_CODES[results[0].verdict]
+
+
+def _sweep(target: Claim, args: argparse.Namespace, overrides: dict[str, object], budget: Budget) -> int:
+    """``claims check ID --seeds LIST``: one row per seed, one column per run (claim, then controls)."""
+    from verifiers.probe import parse_seeds, sweep
+
+    seeds = parse_seeds(args.seeds)
+    runs = sweep(target, seeds, budget=budget, overrides=overrides, controls=args.controls,
+                 on_run=lambda seed, r: _progress(seeds.index(seed) + 1, len(seeds), f"seed {seed}: {r.key}"))
+    print(file=sys.stderr)
+    keys = list(dict.fromkeys(r.key for r in runs))
+    if args.json:
+        print(json.dumps([{"seed": seed, **r.to_json()} for seed, r in zip(
+            [s for s in seeds for _ in keys], runs)], indent=1))
+    else:
+        width = max(12, *(len(k) for k in keys))
+        print("seed  " + "  ".join(f"{k:<{width}}" for k in keys))
+        for i, seed in enumerate(seeds):
+            row = runs[i * len(keys):(i + 1) * len(keys)]
+            print(f"{seed:<4}  " + "  ".join(f"{r.verdict + ('' if r.passed else ' !'):<{width}}" for r in row))
+        failed = [f"{r.key} (seed {s})" for s, r in zip([s for s in seeds for _ in keys], runs) if not r.passed]
+        print(f"{len(runs) - len(failed)}/{len(runs)} runs as expected" + (f"; not: {', '.join(failed)}" if failed
+                                                                            else ""))
+    return 0 if all(r.passed for r in runs) else 1
+
+
+def cmd_probe(args: argparse.Namespace) -> int:
+    """Bisect on verdicts to bracket where a claim flips as ``--param`` moves."""
+    from verifiers.probe import probe
+
+    target = find_claim(collect(), args.claim_id)
+    overrides = parse_overrides(target, args.set)
+    low = high = None
+    if args.range:
+        try:
+            low, high = (float(v) for v in args.range.split(":"))
+        except ValueError:
+            raise InvalidArgument(f"--range expects LO:HI, e.g. 0.4:0.6, got {args.range!r}") from None
+    single_threaded()
+    found = probe(target, args.param, budget=profile(args.profile), seed=args.seed, low=low, high=high,
+                  overrides=overrides, steps=args.steps,
+                  on_point=lambda v, verdict: print(f"  {args.param} = {v!r}: {verdict}", file=sys.stderr))
+    if args.figure:
+        _probe_figure(found.figure(), args.figure)
+    if args.json:
+        print(json.dumps({"claim": found.claim_id, "param": found.param, "points": found.points,
+                          "brackets": [vars(b) for b in found.brackets]}, indent=1))
+    else:
+        for bracket in found.brackets:
+            print(bracket.describe(args.param))
+        if not found.brackets:
+            verdicts = sorted({v for _, v in found.points})
+            print(f"{args.param}: no flip between holding and not holding in the range searched "
+                  f"(verdicts seen: {', '.join(verdicts)})")
+    return 0
+
+
+def _probe_figure(figure: dict[str, object], path: Path) -> None:
+    """Write the verdict-vs-parameter figure as SVG (matplotlib, no display)."""
+    import matplotlib
+
+    matplotlib.use("svg")
+    import matplotlib.pyplot as plt
+
+    order = ["refuted", "inconclusive", "error", "supported", "proved"]
+    fig, ax = plt.subplots(figsize=(6, 2.4))
+    ys = [order.index(v) if v in order else 1 for v in figure["verdicts"]]
+    ax.scatter(figure["x"], ys, c=["#b42318" if y == 0 else "#1d4ed8" if y >= 3 else "#6b7280" for y in ys])
+    ax.set_yticks(range(len(order)), order)
+    ax.set_xlabel(str(figure["xlabel"]))
+    ax.set_title(str(figure["title"]), fontsize=9)
+    fig.tight_layout()
+    try:
+        fig.savefig(path, format="svg")
+    except OSError as exc:
+        raise InvalidArgument(f"cannot write the figure to {path}: {exc.strerror or exc}") from None
+    finally:
+        plt.close(fig)
 
 
 def find_control(target: Claim, name: str):  # noqa: ANN201 - NegativeControl

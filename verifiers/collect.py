@@ -12,12 +12,12 @@ from types import ModuleType
 
 from verifiers.errors import InvalidClaim
 from verifiers.model import CHECK_MARK, METHODS, Claim, Origin, Source
-from verifiers.params import Choice, Choices, Flag, Integer, Real
+from verifiers.params import Choice, Choices, Flag, Integer, Real, Vector
 from verifiers.quotes import SourceText, load_texts
 
 ENTRY_POINT_GROUP = "claims.sources"
 _ID = re.compile(r"^[a-z][a-z0-9_]*/[a-z0-9][a-z0-9-]*$")
-_PARAM_TYPES = (Real, Integer, Flag, Choice, Choices)
+_PARAM_TYPES = (Real, Integer, Flag, Choice, Choices, Vector)
 
 
 @dataclass(frozen=True)
@@ -174,7 +174,7 @@ def validate(c: Claim, sources: tuple[Source, ...] | str,
                                       f"the fragment {missing!r} was not found")
     for name, param in c.params.items():
         if not isinstance(param, _PARAM_TYPES):
-            raise fail(f"params.{name}", f"expected Real, Integer, Flag, Choice or Choices, got {param!r}")
+            raise fail(f"params.{name}", f"expected Real, Integer, Flag, Choice, Choices or Vector, got {param!r}")
         if (why := param.check(param.default)) is not None:
             raise fail(f"params.{name}.default", why)
     bad = [m for m in c.checks if m not in METHODS]

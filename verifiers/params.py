@@ -144,7 +144,60 @@ class Choices:
         return "{" + ",".join(self.options) + "}"
 
 
-Param = Real | Integer | Flag | Choice | Choices
+#: Vector kinds: any reals, positive entries, or a point of the probability simplex.
+VECTOR_KINDS = ("real", "positive", "simplex")
+#: How far a simplex vector's sum may be from 1 (command-line decimals such as 0.1,0.2,0.7).
+SIMPLEX_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class Vector:
+    """A vector of reals (``--set pi=0.2,0.3,0.5``): any reals, positive entries, or a simplex point.
+
+    ``min_length``/``max_length`` bound its length (``length`` fixes it).
+    """
+
+    default: tuple[float, ...]
+    kind: str = "real"
+    min_length: int = 1
+    max_length: int = 10_000
+    length: int | None = None
+    doc: str = ""
+
+    def parse(self, text: str) -> tuple[float, ...]:
+        """Parse a comma-separated command-line value."""
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        try:
+            return tuple(float(part) for part in parts)
+        except ValueError:
+            raise InvalidArgument(f"expected comma-separated real numbers, got {text!r}") from None
+
+    def check(self, value: Any) -> str | None:
+        """Return why ``value`` is outside the domain, or ``None``."""
+        if self.kind not in VECTOR_KINDS:
+            return f"unknown vector kind {self.kind!r}; expected one of {', '.join(VECTOR_KINDS)}"
+        if not isinstance(value, tuple) or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                   for v in value):
+            return f"expected a tuple of real numbers, got {value!r}"
+        low, high = (self.length, self.length) if self.length is not None else (self.min_length, self.max_length)
+        if not low <= len(value) <= high:
+            return f"expected {self.describe()}, got {len(value)} entries"
+        if not all(math.isfinite(v) for v in value):
+            return f"expected finite entries, got {value!r}"
+        if self.kind in ("positive", "simplex") and any(v < 0 or (self.kind == "positive" and v == 0) for v in value):
+            return f"expected {'positive' if self.kind == 'positive' else 'non-negative'} entries, got {value!r}"
+        if self.kind == "simplex" and abs(math.fsum(value) - 1.0) > SIMPLEX_TOL:
+            return f"expected entries summing to 1 (a point of the simplex), got sum {math.fsum(value):.12g}"
+        return None
+
+    def describe(self) -> str:
+        """The kind and length of the vectors allowed."""
+        size = f"length {self.length}" if self.length is not None else f"length {self.min_length}..{self.max_length}"
+        what = {"real": "a real vector", "positive": "a positive vector", "simplex": "a point of the simplex"}
+        return f"{what.get(self.kind, self.kind)}, {size}, comma-separated"
+
+
+Param = Real | Integer | Flag | Choice | Choices | Vector
 
 
 def format_value(value: Any) -> str:
@@ -152,5 +205,5 @@ def format_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, tuple):
-        return ",".join(map(str, value))
+        return ",".join(repr(v) if isinstance(v, float) else str(v) for v in value)
     return repr(value) if isinstance(value, float) else str(value)

@@ -71,3 +71,20 @@ def test_format_value_round_trips_through_parse():
     """format_value writes what parse reads back."""
     for param, value in [(Real(0.5), 0.49), (Flag(True), False), (Choices(("a",), ("a", "b")), ("a", "b"))]:
         assert param.parse(format_value(value)) == value
+
+
+def test_vector_parameters_parse_and_check_their_domain():
+    """--set pi=0.2,0.3,0.5: parsed as floats; simplex, positivity and length are checked with clear messages."""
+    from verifiers.params import Vector
+
+    pi = Vector((0.5, 0.5), kind="simplex", min_length=2)
+    assert pi.parse("0.2, 0.3,0.5") == (0.2, 0.3, 0.5)
+    assert pi.check((0.2, 0.3, 0.5)) is None
+    assert "summing to 1" in pi.check((0.2, 0.3, 0.6))
+    assert "non-negative" in pi.check((1.2, -0.2))
+    assert "length 2..10000" in pi.check((1.0,))
+    assert "positive entries" in Vector((1.0,), kind="positive").check((1.0, 0.0))
+    assert "length 3" in Vector((1.0, 2.0, 3.0), length=3).check((1.0,))
+    with pytest.raises(InvalidArgument, match="comma-separated real numbers"):
+        pi.parse("0.5,abc")
+    assert format_value((0.2, 0.8)) == "0.2,0.8"
