@@ -7,8 +7,9 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from verifiers import WHOLE, Context, profile
-from verifiers import empirical, montecarlo as mc, property as prop, symbolic
+from verifiers import WHOLE, Context, empirical, profile, symbolic
+from verifiers import montecarlo as mc
+from verifiers import property as prop
 from verifiers.strategies import logits, simplex
 
 CTX = Context("demo/x", {}, profile("quick"), seed=7)

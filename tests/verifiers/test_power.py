@@ -15,13 +15,10 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from scipy import stats as sps
 
-from verifiers import WHOLE, Context, profile
-from verifiers import empirical
+from verifiers import WHOLE, Context, empirical, profile, strategies, symbolic
 from verifiers import montecarlo as mc
 from verifiers import property as prop
 from verifiers import sequential as seq
-from verifiers import strategies
-from verifiers import symbolic
 from verifiers.symbolic import _numeric_witness, _sample
 
 QUICK = profile("quick")

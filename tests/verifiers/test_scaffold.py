@@ -15,7 +15,6 @@ from verifiers.cli import main
 from verifiers.collect import ENTRY_POINT_GROUP, default_packages
 from verifiers.scaffold import scaffold
 
-
 #: Top-level packages that the tests generate in tmp_path.
 GENERATED = ("demo_src", "mypkg_ext")
 
