@@ -16,6 +16,8 @@ from functools import lru_cache
 from latex2mathml.converter import convert
 from markupsafe import Markup, escape
 
+from verifiers.latex import normalize
+
 _NS = "http://www.w3.org/1998/Math/MathML"
 _ELEMENTS = frozenset({
     "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msub", "msup", "msubsup", "mfrac", "msqrt",
@@ -48,7 +50,7 @@ def _clean(element: ET.Element) -> bool:
 @lru_cache(maxsize=4096)
 def _convert(latex: str, display: bool) -> str | None:
     try:
-        raw = convert(latex, display="block" if display else "inline")
+        raw = convert(normalize(latex), display="block" if display else "inline")
         root = ET.fromstring(raw)
     except Exception:  # noqa: BLE001 - any conversion or parse failure means: show the source
         return None

@@ -16,7 +16,7 @@ from typing import NoReturn
 
 from verifiers.budget import PROFILES, Budget, profile
 from verifiers.collect import Catalogue, collect
-from verifiers.errors import InvalidArgument, SuiteError
+from verifiers.errors import InvalidArgument, InvalidClaim, SuiteError
 from verifiers.model import Claim, ClaimResult
 from verifiers.params import format_value
 from verifiers.runner import parse_overrides, resolve_device, run_all, run_claim
@@ -99,8 +99,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """Print every claim id with its title (or JSON)."""
-    catalogue = collect()
+    """Print every claim id with its title (or JSON); malformed modules are named on stderr."""
+    catalogue, _ = lenient_collect()
     if args.json:
         from verifiers.results import claim_record
 
@@ -113,11 +113,23 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def find_claim(catalogue: Catalogue, claim_id: str) -> Claim:
-    """The claim with this id, or a usage error suggesting close ids."""
+def lenient_collect() -> tuple[Catalogue, list[InvalidClaim]]:
+    """Every valid claim, and the errors of the malformed modules (printed once to stderr)."""
+    errors: list[InvalidClaim] = []
+    catalogue = collect(on_error=errors.append)
+    for error in errors:
+        print(f"claims: warning: skipped: {error}", file=sys.stderr)
+    return catalogue, errors
+
+
+def find_claim(catalogue: Catalogue, claim_id: str, errors: list[InvalidClaim] = ()) -> Claim:  # type: ignore[assignment]
+    """The claim with this id, or a usage error: the claim's own declaration error, or close ids."""
     found = catalogue.get(claim_id)
     if found is not None:
         return found
+    own = [e for e in errors if e.claim_id == claim_id or claim_id.split("/")[-1].replace("-", "_") in e.module]
+    if own:
+        raise own[0]
     ids = [c.id for c in catalogue.claims]
     close = difflib.get_close_matches(claim_id, ids, n=3, cutoff=0.5)
     close += [i for i in ids if claim_id and claim_id in i and i not in close][:3]
@@ -127,8 +139,8 @@ def find_claim(catalogue: Catalogue, claim_id: str) -> Claim:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Check one claim with optional overrides; the exit code encodes the verdict."""
-    catalogue = collect()
-    target = find_claim(catalogue, args.claim_id)
+    catalogue, errors = lenient_collect()
+    target = find_claim(catalogue, args.claim_id, errors)
     overrides = parse_overrides(target, args.set)
     budget, device = profile(args.profile), resolve_device(args.device)
     single_threaded()
@@ -179,7 +191,8 @@ def cmd_probe(args: argparse.Namespace) -> int:
     """Bisect on verdicts to bracket where a claim flips as ``--param`` moves."""
     from verifiers.probe import probe
 
-    target = find_claim(collect(), args.claim_id)
+    catalogue, errors = lenient_collect()
+    target = find_claim(catalogue, args.claim_id, errors)
     overrides = parse_overrides(target, args.set)
     low = high = None
     if args.range:
@@ -275,7 +288,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     old = results_io.load(args.compare) if args.compare else None
     out = _prepare_out(args.out)
-    catalogue = collect()
+    catalogue, errors = lenient_collect()
     budget, device = profile(args.profile), resolve_device(args.device)
     chosen = [c for c in catalogue.claims if args.only in c.id]
     jobs = (os.cpu_count() or 1) if args.jobs is None else args.jobs
@@ -289,6 +302,8 @@ def cmd_report(args: argparse.Namespace) -> int:
                                  wall_seconds=time.perf_counter() - start)
     env["executor"] = f"dask {args.scheduler}" if args.scheduler else f"local pool, {jobs} process(es)"
     doc = results_io.document(catalogue, runs, env)
+    doc["invalid_claims"] = [{"module": e.module, "claim_id": e.claim_id, "field": e.field, "message": str(e)}
+                             for e in errors]
     if not args.skip_mutants:
         doc["mutants"] = _mutation_results(catalogue, {c.id for c in chosen}, budget, args.seed, jobs,
                                            args.scheduler)
@@ -302,7 +317,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     mutants = f"{caught}/{len(doc['mutants'])} mutants caught; " if doc.get("mutants") else ""
     print(f"\n{passed}/{len(runs)} runs as expected; {mutants}report: {(out / 'index.html').resolve()}",
           file=sys.stderr)
-    return 0 if passed == len(runs) and caught == len(doc.get("mutants", [])) else 1
+    return 0 if passed == len(runs) and caught == len(doc.get("mutants", [])) and not errors else 1
 
 
 def _mutation_results(catalogue: Catalogue, chosen: set[str], budget: Budget, seed: int,

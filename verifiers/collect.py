@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from importlib.metadata import entry_points
 from types import ModuleType
 
+from verifiers import latex
 from verifiers.errors import InvalidClaim
 from verifiers.model import CHECK_MARK, METHODS, Claim, Origin, Source
 from verifiers.params import Choice, Choices, Flag, Integer, Real, Vector
@@ -168,6 +169,7 @@ def validate(c: Claim, sources: tuple[Source, ...] | str,
         raise fail("reference.source", f"{c.reference.source!r} is not a source of this package; "
                                        f"expected one of {', '.join(source_ids)} (declare it in SOURCES)")
     _validate_origin(c, fail)
+    _validate_latex(c, fail)
     text = (texts or {}).get(c.reference.source)
     if text is not None and (missing := text.missing(c.reference.quote)) is not None:
         raise fail("reference.quote", f"not verbatim in {c.reference.source}'s text ({', '.join(text.files)}): "
@@ -188,6 +190,18 @@ def validate(c: Claim, sources: tuple[Source, ...] | str,
         raise fail("checks", "expected at least one @check function in the module")
     _validate_controls(c, fail)
     return c
+
+
+def _validate_latex(c: Claim, fail) -> None:  # noqa: ANN001 - local error factory
+    """Every piece of math must render: the statement (LaTeX) and the $...$ of title, notes and quote."""
+    code = re.compile(r"`[^`\n]+`")
+    fields = (("statement", latex.problems(c.statement)), ("title", latex.text_problems(c.title)),
+              ("notes", latex.text_problems(code.sub("", c.notes))),
+              ("reference.quote", latex.text_problems(c.reference.quote)))
+    for name, found in fields:
+        if found:
+            raise fail(name, f"{found[0]} (the report renders math with latex2mathml; write it inside $...$ "
+                             "with supported macros, or add a rewrite to verifiers/latex.py)")
 
 
 def _validate_origin(c: Claim, fail) -> None:  # noqa: ANN001 - local error factory
