@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(prober, default_profile="quick")
     scaffold = sub.add_parser("new", help="scaffold a new source package with one example claim")
     scaffold.add_argument("source", help="source id, e.g. smith2024")
+    scaffold.add_argument("--from", dest="tex", type=Path, metavar="PAPER.tex",
+                          help="the paper's LaTeX source: one 'stated' claim per theorem-like environment")
     return parser
 
 
@@ -353,10 +355,11 @@ def _progress(i: int, total: int, label: str) -> None:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    """Scaffold a source package (see ``verifiers.scaffold``)."""
-    from verifiers.scaffold import scaffold
+    """Scaffold a source package (see ``verifiers.scaffold``), from a paper's LaTeX with ``--from``."""
+    from verifiers.scaffold import scaffold, scaffold_from_tex
 
-    for path in scaffold(args.source, Path.cwd()):
+    made = scaffold_from_tex(args.source, args.tex, Path.cwd()) if args.tex else scaffold(args.source, Path.cwd())
+    for path in made:
         print(f"created {path}")
     return 0
 

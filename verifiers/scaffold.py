@@ -165,3 +165,116 @@ def scaffold(source: str, root: Path) -> list[Path]:
         with path.open("x", encoding="utf-8") as handle:
             handle.write(text)
     return list(files)
+
+
+STATED_REASON = "stated, not yet checked"
+
+STATED_TEMPLATE = '''\
+r"""{heading}: stated, not yet checked (scaffolded by ``claims new --from``).
+
+Source: {where}{label_note}. Replace ``expect="skipped"`` by checks (see docs/adding-claims.md)
+once the statement is formalized.
+"""
+
+from verifiers import SOURCE_STATEMENT, Reference, claim
+
+{constant} = claim(
+    id={claim_id!r},
+    title={title!r},
+    statement={statement!r},
+    reference=Reference({source!r}, {section!r},
+                        {quote!r}),
+    origin=SOURCE_STATEMENT,
+    notes={notes!r},
+    expect="skipped",
+    skip_reason={reason!r},
+    tags=("stated", {kind!r}),
+)
+'''
+
+FROM_TEX_INIT = '''\
+"""{title}: the statements of its LaTeX source, scaffolded by ``claims new --from``."""
+
+from verifiers import Source
+
+SOURCE = Source(
+    id={source!r},
+    title={title!r},
+    authors={authors!r},
+    venue="TODO: venue and year",
+    url="TODO: a stable link (arXiv abs page, DOI)",
+    texts=({text_file!r},),
+)
+'''
+
+
+def planned_from_tex(source: str, tex: Path, root: Path) -> dict[Path, str]:
+    """The files ``claims new SOURCE --from tex`` would write: one stated claim per theorem-like environment."""
+    from verifiers.tex_source import read_paper, renderable
+
+    paper = read_paper(tex)
+    if not paper.statements:
+        raise InvalidArgument(f"{tex} has no theorem-like environment (theorem, lemma, proposition, corollary, "
+                              "claim, conjecture, or a \\newtheorem alias of one)")
+    package = root / "claims" / source
+    text_file = f"texts/{Path(tex).stem}.txt"
+    files = {package / "__init__.py": FROM_TEX_INIT.format(source=source, title=paper.title or Path(tex).stem,
+                                                           authors=paper.authors or "TODO: authors",
+                                                           text_file=text_file),
+             package / text_file: renderable(paper.text) + "\n"}
+    used: set[str] = set()
+    for index, st in enumerate(paper.statements, 1):
+        slug = f"{st.kind}-{st.number.replace('.', '-')}" if st.number else f"{st.kind}-u{index}"
+        while slug in used:
+            slug += "-b"
+        used.add(slug)
+        heading = f"{st.name} {st.number}".strip() + (f" ({st.title})" if st.title else "")
+        files[package / f"{slug.replace('-', '_')}.py"] = STATED_TEMPLATE.format(
+            heading=heading, where=f"{Path(st.file).name}, line {st.line}",
+            label_note=f"; label ``{st.label}``" if st.label else "", constant=slug.replace("-", "_").upper(),
+            claim_id=f"{source}/{slug}", title=f"{heading} (stated)", statement=renderable_statement(st.latex),
+            source=source, section=f"{st.name} {st.number}".strip(), quote=renderable(st.text),
+            notes=f"The {st.name.lower()} as stated in the paper ({Path(st.file).name}, line {st.line}"
+                  + (f", label {st.label}" if st.label else "") + "); not yet formalized or checked.",
+            reason=STATED_REASON, kind=st.kind)
+    files[root / "tests" / "claims" / f"test_{source}.py"] = TEST_TEMPLATE.replace(_MARK, source)
+    return files
+
+
+def renderable_statement(latex: str) -> str:
+    """A statement's LaTeX with macros the report cannot render spelled as upright names."""
+    from verifiers.latex import problems
+
+    for problem in problems(latex):
+        macro = problem.removeprefix("unsupported macro \\")
+        if macro != problem:
+            latex = re.sub(rf"\\{macro}(?![A-Za-z])", rf"\\mathrm{{{macro}}}", latex)
+    return latex
+
+
+def scaffold_from_tex(source: str, tex: Path, root: Path) -> list[Path]:
+    """``claims new SOURCE --from paper.tex``: a source package with one stated claim per theorem-like environment.
+
+    Everything is parsed and checked before anything is written; an existing package or
+    test file is never overwritten; a malformed file is an error naming its line.
+    """
+    check_source_id(source)
+    root = Path(root)
+    if not (root / "claims").is_dir():
+        raise InvalidArgument(f"no claims/ folder in {root.resolve()}: run 'claims new' from the repository root")
+    files = planned_from_tex(source, Path(tex), root)
+    clashes = [p for p in (root / "claims" / source, *files) if p.exists()]
+    if clashes:
+        raise InvalidArgument(f"source {source!r} already exists ({clashes[0]}); claims new never overwrites files")
+    written: list[Path] = []
+    try:
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("x", encoding="utf-8") as handle:
+                handle.write(text)
+            written.append(path)
+    except OSError as exc:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise InvalidArgument(f"cannot write {exc.filename}: {exc.strerror}; nothing was kept") from None
+    return written
