@@ -30,6 +30,8 @@ class Budget:
         Largest vector length a property search draws.
     max_magnitude : float
         Largest entry magnitude a property search draws (and ray searches reach).
+    experiment_seeds : tuple of int
+        Cumulative numbers of seeds at the stages of a sequential experiment.
     """
 
     name: str
@@ -40,15 +42,18 @@ class Budget:
     rel_resolution: float
     max_n: int
     max_magnitude: float
+    experiment_seeds: tuple[int, ...]
 
 
 PROFILES: dict[str, Budget] = {
     "quick": Budget("quick", examples=150, samples=100_000, local_steps=150, timeout=60.0,
-                    rel_resolution=0.05, max_n=32, max_magnitude=1e3),
+                    rel_resolution=0.05, max_n=32, max_magnitude=1e3, experiment_seeds=(4, 8)),
     "standard": Budget("standard", examples=600, samples=1_000_000, local_steps=400, timeout=300.0,
-                       rel_resolution=0.01, max_n=128, max_magnitude=1e5),
+                       rel_resolution=0.01, max_n=128, max_magnitude=1e5,
+                       experiment_seeds=(8, 16, 32)),
     "thorough": Budget("thorough", examples=3000, samples=10_000_000, local_steps=1000, timeout=1200.0,
-                       rel_resolution=0.003, max_n=512, max_magnitude=1e7),
+                       rel_resolution=0.003, max_n=512, max_magnitude=1e7,
+                       experiment_seeds=(16, 32, 64)),
 }
 
 

@@ -1,0 +1,161 @@
+r"""Experiments: small training runs repeated over seeds, decided by a named test with an effect size and its CI.
+
+A paired experiment runs two arms under each seed with common random numbers (the
+same data and initialization for both arms), so the per-seed difference
+:math:`d_i = a_i - b_i` carries only the arms' effect. Seeds are added in stages
+(``ctx.budget.experiment_seeds``, e.g. 4 then 8 at ``quick``); at stage :math:`j` a
+confidence interval for the effect (the mean of :math:`d` for the paired t test, the
+median for the sign test, the mean by a BCa bootstrap) is formed at level
+:math:`\alpha/J` (Bonferroni over the :math:`J` stages), and:
+
+- a claim that arm A is better by more than ``margin`` (``direction="greater"``) is
+  ``supported`` when the interval lies above ``margin`` and ``refuted`` when it lies at
+  or below it ("no difference" included); ``"less"`` is the mirror image;
+- a claim that the arms are comparable (``direction="equal"``) is ``supported`` when
+  the interval lies inside ``±margin`` and ``refuted`` when it lies outside;
+- otherwise more seeds are run; when the last stage is undecided, ``inconclusive``.
+
+The Outcome records the per-seed numbers, the test, its statistic and p-value, the
+effect with its interval, and a figure of the per-seed results with the decision.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from scipy import stats as sps
+
+from verifiers.model import Context, Outcome, Resolution, instance
+
+Direction = Literal["greater", "less", "equal"]
+Test = Literal["t", "sign", "bootstrap"]
+#: Default level of an experiment's decision (over all its stages).
+LEVEL = 0.01
+
+
+@dataclass(frozen=True)
+class Interval:
+    """An effect estimate with its confidence interval and the named test's statistic and p-value."""
+
+    effect: float
+    low: float
+    high: float
+    statistic: float
+    p_value: float
+
+
+def interval(d: np.ndarray, test: Test, level: float, seed: int = 0) -> Interval:
+    """The effect of paired differences ``d`` with a two-sided ``1 - level`` interval, by ``test``."""
+    d = np.asarray(d, dtype=np.float64)
+    n = d.size
+    if test == "sign":
+        nonzero = d[d != 0]
+        k = int((nonzero > 0).sum())
+        p = float(sps.binomtest(k, nonzero.size, 0.5).pvalue) if nonzero.size else 1.0
+        lo_rank = int(sps.binom.ppf(level / 2, n, 0.5))
+        order = np.sort(d)
+        low, high = order[max(lo_rank - 1, 0)], order[min(n - lo_rank, n - 1)]
+        return Interval(float(np.median(d)), float(low), float(high), float(k), p)
+    mean, sd = float(d.mean()), float(d.std(ddof=1)) if n > 1 else 0.0
+    if sd == 0.0:
+        return Interval(mean, mean, mean, math.copysign(math.inf, mean) if mean else 0.0, 0.0 if mean else 1.0)
+    t_stat = mean / (sd / math.sqrt(n))
+    p = float(2 * sps.t.sf(abs(t_stat), n - 1))
+    if test == "bootstrap":
+        res = sps.bootstrap((d,), np.mean, confidence_level=1 - level, method="BCa", n_resamples=4999,
+                            random_state=np.random.default_rng(seed))
+        return Interval(mean, float(res.confidence_interval.low), float(res.confidence_interval.high), t_stat, p)
+    half = float(sps.t.isf(level / 2, n - 1)) * sd / math.sqrt(n)
+    return Interval(mean, mean - half, mean + half, t_stat, p)
+
+
+def paired(
+    ctx: Context,
+    run: Callable[[int], tuple[float, float]],
+    *,
+    arms: tuple[str, str],
+    metric: str,
+    direction: Direction = "greater",
+    margin: float = 0.0,
+    test: Test = "t",
+    level: float = LEVEL,
+    stages: Sequence[int] | None = None,
+    setup: Mapping[str, Any] | None = None,
+) -> Outcome:
+    """Decide a paired comparison of two arms over seeds, sequentially in stages.
+
+    Parameters
+    ----------
+    ctx : Context
+        The check's context; seeds are ``ctx.seed + i`` and stages default to
+        ``ctx.budget.experiment_seeds``.
+    run : callable
+        ``run(seed) -> (metric of arm A, metric of arm B)``, with common random numbers.
+    arms : (str, str)
+        Names of arm A and arm B.
+    metric : str
+        What is measured (e.g. "test error, %").
+    direction, margin
+        The claim: A − B > margin ("greater"), < −margin ("less"), or |A − B| ≤ margin ("equal").
+    test : {"t", "sign", "bootstrap"}
+        The named test: paired t (mean), sign test (median), BCa bootstrap (mean).
+    level : float
+        Error level of the whole sequential decision (Bonferroni over stages).
+    setup : mapping, optional
+        The experiment's record: generator, sizes, hyper-parameters and how they were chosen.
+    """
+    plan = tuple(stages or ctx.budget.experiment_seeds)
+    per_stage = level / len(plan)
+    a: list[float] = []
+    b: list[float] = []
+    for j, size in enumerate(plan, 1):
+        while len(a) < size:
+            x, y = run(ctx.seed + len(a))
+            a.append(float(x))
+            b.append(float(y))
+        d = np.asarray(a) - np.asarray(b)
+        est = interval(d, test, per_stage, ctx.seed)
+        verdict = _verdict(est, direction, margin)
+        if verdict is not None or j == len(plan):
+            return _outcome(verdict or "inconclusive", est, a, b, arms, metric, direction, margin, test, level,
+                            per_stage, j, plan, setup or {})
+    raise AssertionError("unreachable: the last stage always decides")
+
+
+def _verdict(est: Interval, direction: Direction, margin: float) -> str | None:
+    if direction == "greater":
+        return "supported" if est.low > margin else "refuted" if est.high <= margin else None
+    if direction == "less":
+        return "supported" if est.high < -margin else "refuted" if est.low >= -margin else None
+    if -margin <= est.low and est.high <= margin:
+        return "supported"
+    return "refuted" if est.high < -margin or est.low > margin else None
+
+
+def _outcome(verdict: str, est: Interval, a: list[float], b: list[float], arms: tuple[str, str], metric: str,
+             direction: Direction, margin: float, test: Test, level: float, per_stage: float, stage: int,
+             plan: tuple[int, ...], setup: Mapping[str, Any]) -> Outcome:
+    claim = {"greater": f"{arms[0]} − {arms[1]} > {margin:g}", "less": f"{arms[0]} − {arms[1]} < −{margin:g}",
+             "equal": f"|{arms[0]} − {arms[1]}| ≤ {margin:g}"}[direction]
+    name = {"t": "paired t test", "sign": "sign test", "bootstrap": "BCa bootstrap (paired t p-value)"}[test]
+    text = (f"{metric}: effect {arms[0]} − {arms[1]} = {est.effect:.4g}, {100 * (1 - per_stage):.3g} % interval "
+            f"[{est.low:.4g}, {est.high:.4g}] over {len(a)} seeds ({name}, p = {est.p_value:.3g}); claim {claim}")
+    stats = {"seeds": len(a), "stage": stage, "stages": list(plan), "arm_a": arms[0], "arm_b": arms[1],
+             "per_seed_a": a, "per_seed_b": b, "differences": [x - y for x, y in zip(a, b)],
+             "test": name, "statistic": est.statistic, "p_value": est.p_value, "effect": est.effect,
+             "ci_low": est.low, "ci_high": est.high, "level": level, "level_per_stage": per_stage,
+             "direction": direction, "margin": margin, "metric": metric, "setup": dict(setup)}
+    figure = {"kind": "seeds", "title": f"{metric} per seed", "arms": list(arms), "a": a, "b": b,
+              "effect": est.effect, "ci": [est.low, est.high], "margin": margin, "direction": direction,
+              "decision": verdict}
+    reason = {"supported": f"{text}: the interval clears the margin",
+              "refuted": f"{text}: the interval excludes the claim",
+              "inconclusive": f"{text}: undecided after the last stage; more seeds (a larger profile) needed"}[verdict]
+    return Outcome(verdict=verdict, reason=reason, statistics=stats, figures=(figure,),  # type: ignore[arg-type]
+                   resolution=Resolution((est.high - est.low) / 2, f"effect on {metric}", level),
+                   scope=instance(", ".join(f"{k} = {v}" for k, v in setup.items()) or "the experiment's setup"),
+                   counterexample={"effect": est.effect, "ci": [est.low, est.high]} if verdict == "refuted" else None)
