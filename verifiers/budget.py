@@ -63,3 +63,7 @@ def profile(name: str) -> Budget:
         return PROFILES[name]
     except KeyError:
         raise InvalidArgument(f"unknown profile {name!r}; expected one of {', '.join(PROFILES)}") from None
+
+__all__ = [
+    "Budget", "PROFILES", "profile",
+]

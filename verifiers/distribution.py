@@ -166,3 +166,6 @@ def _decide(ctx: Context, estimate: Callable[[int], torch.Tensor],
                               "use a larger profile")
     raise AssertionError("unreachable: the last look always decides")
 
+__all__ = [
+    "DRAWS_PER_SAMPLE", "Draw", "wilson", "categorical", "same_law",
+]

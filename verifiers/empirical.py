@@ -84,3 +84,7 @@ def scaling(
     return Outcome(verdict="refuted", **common, counterexample={"slope": slope, "claimed_slope": claimed_slope},
                    reason=f"{what}: exact counts do not grow as {growth}: last local exponent {slope:.4f} is "
                           f"{abs(slope - claimed_slope):.3g} from {claimed_slope:g}, beyond its drift {drift:.2g}")
+
+__all__ = [
+    "ROUNDING", "flops", "loglog_slope", "local_exponents", "scaling",
+]

@@ -159,3 +159,7 @@ def _outcome(verdict: str, est: Interval, a: list[float], b: list[float], arms: 
                    resolution=Resolution((est.high - est.low) / 2, f"effect on {metric}", level),
                    scope=instance(", ".join(f"{k} = {v}" for k, v in setup.items()) or "the experiment's setup"),
                    counterexample={"effect": est.effect, "ci": [est.low, est.high]} if verdict == "refuted" else None)
+
+__all__ = [
+    "Direction", "Test", "LEVEL", "Interval", "interval", "paired",
+]

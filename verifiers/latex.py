@@ -57,3 +57,7 @@ def text_problems(text: str) -> tuple[str, ...]:
         found.append(f"LaTeX outside $...$: {stray.group()} in '…{context}…'")
         break
     return tuple(found)
+
+__all__ = [
+    "REWRITES", "DOLLARS", "normalize", "problems", "text_problems",
+]

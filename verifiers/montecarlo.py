@@ -114,3 +114,8 @@ def rate_figure(*, title: str, x: Sequence[float], estimates: Sequence[Estimate]
     if claimed is not None:
         figure["claimed"] = list(map(float, claimed))
     return figure
+
+__all__ = [
+    "SUITE_FALSE_FAILURE_BUDGET", "MAX_MC_CHECKS", "CHECK_ALPHA", "Z_CRIT", "Estimate", "mean", "compare",
+    "LineFit", "fit_line", "rate_figure",
+]

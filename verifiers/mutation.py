@@ -151,3 +151,8 @@ def run_mutant(mutant: Mutant, catalogue: Catalogue, *, budget: Budget, seed: in
     with active(mutant):
         runs = tuple(run_claim(catalogue.get(cid), budget=budget, seed=seed) for cid in chosen)
     return MutantResult(mutant, runs)
+
+__all__ = [
+    "Mutant", "MutantResult", "collect_mutants", "active", "mutant_named", "dependencies", "affected",
+    "run_mutant",
+]

@@ -207,3 +207,8 @@ def format_value(value: Any) -> str:
     if isinstance(value, tuple):
         return ",".join(repr(v) if isinstance(v, float) else str(v) for v in value)
     return repr(value) if isinstance(value, float) else str(value)
+
+__all__ = [
+    "Real", "Integer", "Flag", "Choice", "Choices", "Vector", "VECTOR_KINDS", "SIMPLEX_TOL", "Param",
+    "format_value",
+]

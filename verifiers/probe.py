@@ -156,3 +156,7 @@ def parse_seeds(text: str) -> list[int]:
     if not seeds:
         raise InvalidArgument(f"--seeds expects at least one seed, got {text!r}")
     return seeds
+
+__all__ = [
+    "STEPS", "Bracket", "Probe", "probe", "sweep", "parse_seeds",
+]

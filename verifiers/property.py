@@ -357,3 +357,8 @@ def _ascend(fn: Callable[[Any], Any], batch: np.ndarray, steps: int, lr: float) 
         x.grad = torch.nan_to_num(x.grad, nan=0.0, posinf=0.0, neginf=0.0)
         optimizer.step()
     return best_x, best_v
+
+__all__ = [
+    "PROBE_EXAMPLES", "RAY_FACTORS", "MIN_VALID_FRACTION", "Explored", "forall", "exists", "maximize",
+    "upper_bound", "gradient_ascent",
+]

@@ -345,3 +345,8 @@ def running_variance(ctx: Context, draw: Callable[[Any, int], Any], *, gen: Any 
                      batch: int = 1 << 16) -> RunningVariance:
     """An :data:`Estimator` for the variance of ``draw(gen, size)`` (see :class:`RunningVariance`)."""
     return RunningVariance(draw, gen if gen is not None else ctx.generator(), batch)
+
+__all__ = [
+    "Estimator", "FIRST_LOOK", "GROWTH", "Design", "design", "sequential_compare", "sequential_equivalence",
+    "power_at", "RunningMean", "running_mean", "RunningVariance", "running_variance",
+]

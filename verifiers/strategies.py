@@ -140,3 +140,7 @@ def logits_and_label(draw: st.DrawFn, min_size: int = 2, max_size: int = 8,
     """A score vector with a valid label for it."""
     s = draw(logits(min_size, max_size, scale))
     return s, draw(labels(len(s)))
+
+__all__ = [
+    "FAMILIES", "dims", "logits", "budget_logits", "simplex", "labels", "logits_and_label",
+]

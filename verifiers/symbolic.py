@@ -152,3 +152,7 @@ def _sample(symbol: sp.Symbol, rng: random.Random) -> sp.Rational:
     if symbol.is_negative:
         return -magnitude
     return magnitude if rng.random() < 0.5 else -magnitude
+
+__all__ = [
+    "EXACT_IDENTITY", "latex", "identity", "equals", "supremum", "bounded_by",
+]
