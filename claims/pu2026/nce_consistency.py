@@ -22,6 +22,7 @@ from scipy.optimize import minimize
 
 from claims.pu2026.maps import nce_link
 from claims.pu2026.risk import capped, distributions
+from claims.pu2026.ssm_variants import NCE, NEGATIVE_SAMPLING, describe
 from verifiers import (
     SOURCE_STATEMENT,
     WHOLE,
@@ -31,6 +32,7 @@ from verifiers import (
     NegativeControl,
     Outcome,
     Reference,
+    Resolution,
     check,
     claim,
     symbolic,
@@ -48,13 +50,21 @@ NCE_CONSISTENCY = claim(
     reference=Reference("pu2026", "Sampling bias and variance",
                         "NCE reformulates the problem as binary classification between data and noise"),
     origin=SOURCE_STATEMENT,
-    notes="Our formalization (the paper body is unavailable): the population NCE objective with k noise samples "
+    notes=f"Sampled-softmax variant: {describe(NCE.name)} (${NCE.formula}$); with offset=false, "
+          f"{describe(NEGATIVE_SAMPLING.name)}. "
+          "Our formalization (the paper body is unavailable): the population NCE objective with k noise samples "
           "per datum separates over classes, f_c(t) = -eta_c log sigma(t) - k q_c log sigma(-t) with "
           "t = s_c - log(k q_c). The symbolic check solves f_c'(t) = 0 and shows f_c'' > 0 (for every n and k). "
           "The property check minimizes J numerically (BFGS from two random starts; J built with maps.nce_link) "
           f"for eta, q of full support (n in 2..6) and compares with log eta to {TOL:g}; min(examples, 30) "
           "examples. `offset=false` is negative sampling: h_c = sigma(s_c), no log(kq) offset, whose minimizer "
-          "is log(eta/(kq)) - the negative control claims log eta for it.",
+          "is log(eta/(kq)) - the negative control claims log eta for it. "
+          "Tension with the seed's 'irreducible structural bias' of NCE (pu2026/nce-js-bias): no contradiction. "
+          "Here the score vector is free (one score per class, the population objective), and its minimizer is "
+          "exactly log eta for every k: NCE is consistent. The (1+k)JS term of pu2026/nce-js-bias is part of the "
+          "optimal loss VALUE and does not depend on s, so it moves no minimizer. The bias that does not vanish "
+          "with k arises when the model cannot self-normalize (a restricted family without a per-context "
+          "normalizer): that is pu2026/nce-plateau.",
     params={
         "k": Integer(5, 1, doc="noise samples per data sample"),
         "offset": Flag(True, doc="include the log(k q) offset in the classifier (false: negative sampling)"),
@@ -65,6 +75,10 @@ NCE_CONSISTENCY = claim(
     ),
     tags=("sampling", "nce", "consistency"),
 )
+
+
+def _variant_stats(ctx: Context) -> dict[str, str]:
+    return {"ssm_variant": NCE.name if ctx["offset"] else NEGATIVE_SAMPLING.name}
 
 
 @check(NCE_CONSISTENCY, "symbolic")
@@ -82,17 +96,19 @@ def nce_symbolic(ctx: Context) -> Outcome:
              f"$f'(t)=0 \\iff t\\in {sp.latex(stationary)}$"]
     if len(stationary) != 1:
         return Outcome(verdict="inconclusive", reason="SymPy did not find a unique stationary point",
-                       steps=tuple(steps))
+                       steps=tuple(steps), statistics=_variant_stats(ctx))
     curvature = sp.diff(f, t, 2)
     steps.append(f"$f''(t)={sp.latex(sp.simplify(curvature))}=(\\eta_c+b)\\,\\sigma(t)\\sigma(-t)>0$: strictly "
                  "convex, so the stationary point is the unique minimizer")
     if sp.simplify(curvature - (a + b) * sigma * (1 - sigma)) != 0:
-        return Outcome(verdict="inconclusive", reason="SymPy could not show f'' > 0", steps=tuple(steps))
+        return Outcome(verdict="inconclusive", reason="SymPy could not show f'' > 0", steps=tuple(steps),
+                       statistics=_variant_stats(ctx))
     offset = sp.log(k * q) if ctx["offset"] else sp.Integer(0)
     derived = (stationary[0] + offset).subs(b, k * q)
-    return symbolic.identity(derived, sp.log(a), seed=ctx.seed, scope=WHOLE, steps=(*steps, r"$q_c=1/(1+r)$, $r>0$",
-                             f"$s_c^*={sp.latex(derived)}$",
-                             r"claimed: $s_c^*=\log\eta_c$ (then $\sum_c e^{s^*_c}=\sum_c\eta_c=1$)"))
+    outcome = symbolic.identity(derived, sp.log(a), seed=ctx.seed, scope=WHOLE,
+                                steps=(*steps, r"$q_c=1/(1+r)$, $r>0$", f"$s_c^*={sp.latex(derived)}$",
+                                       r"claimed: $s_c^*=\log\eta_c$ (then $\sum_c e^{s^*_c}=\sum_c\eta_c=1$)"))
+    return outcome.but(statistics={**outcome.statistics, **_variant_stats(ctx)})
 
 
 ValueGrad = Callable[[np.ndarray], tuple[float, np.ndarray]]
@@ -130,4 +146,6 @@ def nce_property(ctx: Context) -> Outcome:
                         f"{np.round(np.log(eta), 5).tolist()} by {gap:.3g} (sum exp s* = {np.exp(result.x).sum():.5f})")
         return True
 
-    return prop.forall(capped(ctx), distributions(dense=True), holds, what="argmin J = log eta")
+    outcome = prop.forall(capped(ctx), distributions(dense=True), holds, what="argmin J = log eta")
+    return outcome.but(statistics={**outcome.statistics, **_variant_stats(ctx)},
+                       resolution=Resolution(TOL, "sup-norm distance of the minimizer from log eta"))

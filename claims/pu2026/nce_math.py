@@ -67,18 +67,25 @@ def example_losses(p: torch.Tensor, q: torch.Tensor, k: int, m: int, gen: torch.
 
     :math:`x\sim P`, :math:`y_1..y_k\sim Q` i.i.d.; the mean of these losses is :math:`J(s^*)`.
     """
+    return example_draws(p, q, k, m, gen)[0]
+
+
+def example_draws(p: torch.Tensor, q: torch.Tensor, k: int, m: int,
+                  gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Like :func:`example_losses`, also returning each example's data class :math:`x` (for control variates)."""
     device = gen.device
     p, q = p.to(device), q.to(device)
     t = torch.log(p) - torch.log(k * q)
     pos, neg = -torch.nn.functional.logsigmoid(t), -torch.nn.functional.logsigmoid(-t)
     rows = max(1, (1 << 22) // (k + 1))
-    parts = []
+    losses, classes = [], []
     for start in range(0, m, rows):
         size = min(rows, m - start)
         x = torch.multinomial(p, size, replacement=True, generator=gen)
         y = torch.multinomial(q, size * k, replacement=True, generator=gen).view(size, k)
-        parts.append(pos[x] + neg[y].sum(dim=1))
-    return torch.cat(parts)
+        losses.append(pos[x] + neg[y].sum(dim=1))
+        classes.append(x)
+    return torch.cat(losses), torch.cat(classes)
 
 
 def irreducible_term(p: np.ndarray, q: np.ndarray, k: float) -> float:
@@ -86,5 +93,5 @@ def irreducible_term(p: np.ndarray, q: np.ndarray, k: float) -> float:
     return (1.0 + k) * skewed_js(p, q, 1.0 / (1.0 + k))
 
 
-__all__ = ["binary_entropy", "example_losses", "irreducible_term", "js_bias_value", "js_weight", "kl",
+__all__ = ["binary_entropy", "example_draws", "example_losses", "irreducible_term", "js_bias_value", "js_weight", "kl",
            "optimum", "population_loss", "skewed_js"]

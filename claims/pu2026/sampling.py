@@ -7,7 +7,7 @@ r"""Sampled-softmax estimators of the log-partition function (the variant fixed 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
@@ -27,6 +27,18 @@ def chi_square(s: torch.Tensor, q: torch.Tensor) -> float:
     r""":math:`\chi^2(P\|Q)=\sum_i p_i^2/q_i-1` with :math:`P=\mathrm{softmax}(s)`."""
     p = torch.softmax(s, dim=0)
     return float((p * p / q).sum() - 1.0)
+
+
+def weight_variance(s: torch.Tensor, q: torch.Tensor) -> float:
+    r"""Exact variance of one importance weight under ``q``: :math:`\sum_iq_i(w_i-1)^2`, :math:`w_i=p_i/q_i`.
+
+    It equals :math:`\chi^2(P\|Q)` (:func:`chi_square`) mathematically but is computed from its own definition:
+    it is the known mean of the control variate :math:`k\varepsilon^2`, kept separate from the :math:`\chi^2` a claim
+    states so that an error in either shows up as a biased estimate.
+    """
+    qd = q.double() / q.double().sum()
+    w = torch.exp(torch.log_softmax(s.double(), dim=0) - torch.log(qd))
+    return float((qd * (w - 1.0) ** 2).sum())
 
 
 def alias_table(q: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -124,6 +136,59 @@ def weight_error(s: torch.Tensor, q: torch.Tensor, k: int, m: int, gen: torch.Ge
     """
     w = torch.exp(_log_weights(s, q, gen.device))
     return _row_draws(q, w, k, m, gen, lambda rows: rows.mean(dim=1) - 1.0)
+
+
+def nested_errors(blocks: torch.Tensor, block: int, ks: Sequence[int]) -> torch.Tensor:
+    r""":math:`\varepsilon` at nested sample sizes from rows of independent block errors (common random numbers).
+
+    Parameters
+    ----------
+    blocks : torch.Tensor
+        Shape ``(m, B)``: row ``r`` holds ``B`` independent draws of :math:`\hat Z_{b}/Z-1`, each the mean of
+        ``block`` = :math:`b` weights (e.g. ``weight_error(s, q, b, m * B, gen).view(m, B)``).
+    block : int
+        The block size :math:`b`.
+    ks : sequence of int
+        Multiples of ``block``, at most ``B * block``.
+
+    Returns
+    -------
+    torch.Tensor
+        Shape ``(m, len(ks))``: column ``j`` is :math:`\hat Z_{k_j}/Z-1` computed from the first
+        :math:`k_j/b` blocks of the row, so every column of a row shares its draws (the mean of
+        :math:`k` weights is the mean of its :math:`k/b` block means).
+    """
+    counts = [k // block for k in ks]
+    if any(k % block or not 1 <= c <= blocks.shape[1] for k, c in zip(ks, counts)):
+        raise ValueError(f"every k must be a multiple of {block} and at most {blocks.shape[1] * block}; got {ks}")
+    sums = blocks.cumsum(dim=1)
+    idx = torch.tensor([c - 1 for c in counts], device=blocks.device)
+    return sums.index_select(1, idx) / torch.tensor(counts, dtype=blocks.dtype, device=blocks.device)
+
+
+#: Draws ``count`` independent errors ε of a k-sample estimate: ``block_errors(s, q, k, count, gen)``.
+BlockErrors = Callable[[torch.Tensor, torch.Tensor, int, int, torch.Generator], torch.Tensor]
+
+
+def nested_weight_errors(s: torch.Tensor, q: torch.Tensor, ks: Sequence[int], m: int, gen: torch.Generator,
+                         block_errors: BlockErrors | None = None) -> torch.Tensor:
+    r"""``m`` independent rows of :math:`\varepsilon_k=\hat Z_k/Z-1` at every ``k`` of ``ks``, nested within a row.
+
+    Each row draws ``ks[-1]`` weights as ``ks[-1] // ks[0]`` blocks of ``ks[0]`` (one call of ``block_errors``,
+    default :func:`weight_error`); :math:`\varepsilon_k` uses the row's first ``k`` weights (common random
+    numbers across ``k``: :func:`nested_errors`). ``ks`` must be multiples of ``ks[0]``.
+    """
+    draw = block_errors or weight_error
+    blocks = ks[-1] // ks[0]
+    return nested_errors(draw(s, q, ks[0], m * blocks, gen).view(m, blocks), ks[0], ks)
+
+
+def doubling_grid(first: int, last: int) -> tuple[int, ...]:
+    """``first, 2·first, 4·first, …`` up to ``last`` (inclusive)."""
+    grid = [first]
+    while 2 * grid[-1] <= last:
+        grid.append(2 * grid[-1])
+    return tuple(grid)
 
 
 def log_bias_samples(eps: torch.Tensor) -> torch.Tensor:

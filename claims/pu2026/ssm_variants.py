@@ -1,4 +1,4 @@
-r"""The sampled-softmax vocabulary: every estimator variant the pu2026 claims use, named once.
+r"""The sampled-softmax vocabulary: every estimator variant the pu2026 claims use (NCE included), named once.
 
 The seeds say "Sampled Softmax" without fixing a variant, and the literature uses several.
 Each claim names the variant it uses (``VARIANTS[name]``) in its notes and statistics, and
@@ -53,8 +53,23 @@ SSM_LOGKQ = Variant(
     r"\ell=-s_y+\log\Big(e^{s_y}+\sum_{j=1}^k e^{s_{i_j}-\log(kq_{i_j})}\Big)",
 )
 
+#: Binary noise-contrastive estimation (Gutmann & Hyvärinen 2012): data vs k noise samples, offset log(k q).
+NCE = Variant(
+    "nce",
+    "binary NCE: the positive against k noise samples from q, classifier σ(s - log(k q)) (no sampled normalizer)",
+    r"\ell=-\log\sigma\big(s_y-\log(kq_y)\big)-\sum_{j=1}^k\log\Big(1-\sigma\big(s_{i_j}-\log(kq_{i_j})\big)\Big)",
+)
+
+#: Negative sampling (Mikolov et al. 2013): NCE without the log(k q) offset.
+NEGATIVE_SAMPLING = Variant(
+    "negative-sampling",
+    "binary NCE without the log(k q) offset (negative sampling): classifier σ(s)",
+    r"\ell=-\log\sigma(s_y)-\sum_{j=1}^k\log\big(1-\sigma(s_{i_j})\big)",
+)
+
 #: Every variant by name.
-VARIANTS: dict[str, Variant] = {v.name: v for v in (ZHAT, SSM_LOGQ, SSM_UNCORRECTED, SSM_LOGKQ)}
+VARIANTS: dict[str, Variant] = {v.name: v for v in (ZHAT, SSM_LOGQ, SSM_UNCORRECTED, SSM_LOGKQ, NCE,
+                                                    NEGATIVE_SAMPLING)}
 
 
 def describe(name: str) -> str:

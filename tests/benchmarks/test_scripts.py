@@ -38,3 +38,12 @@ def test_tightness_row_for_the_softmax_jacobian():
     [row] = search.tightness([jacobian], "quick", 0, (1e-3,), patience=1, repeats=1)
     assert row["bound"] == 0.5 and row["targeted"] is not None
     assert set(row["runs"]) == {"targeted", "untargeted", "uniform"}
+
+
+def test_variance_reduction_pilot_runs_and_renders():
+    """A tiny pilot of the variance-reduction benchmark computes every constant (nothing is written)."""
+    import variance_reduction
+
+    constants = [*variance_reduction.ssm_constants(200), variance_reduction.nce_constant(200),
+                 variance_reduction.init_loss_constant(200)]
+    assert len(constants) == 5 and all(c["standard"]["ratio_plain_to_best"] > 1 for c in constants)
