@@ -49,7 +49,8 @@ SSM_UNCORRECTED = Variant(
 #: Blanc & Rendle (2018): negatives only in the sampled sum, logits corrected by log(k q).
 SSM_LOGKQ = Variant(
     "ssm-logkq",
-    "training loss: logits of the sampled negatives corrected by log(k q) (Blanc & Rendle 2018)",
+    "training loss: k negatives drawn i.i.d. from q over the classes other than the label, their logits "
+    "corrected by log(k q) (Blanc & Rendle 2018)",
     r"\ell=-s_y+\log\Big(e^{s_y}+\sum_{j=1}^k e^{s_{i_j}-\log(kq_{i_j})}\Big)",
 )
 
