@@ -5,13 +5,17 @@ posterior :math:`\eta`, or expected normalized relevances), the weighted risk is
 
 .. math:: R_w(s)=\sum_y w_y\,L(s;y).
 
-It is minimized numerically with SciPy's BFGS from several random starts at
-once (the starts are independent blocks of one separable objective). The
+:func:`minimize_risk` minimizes it with SciPy's BFGS from several random starts at
+once (the starts are independent blocks of one separable objective); the calibration
+and ranking claims use the faster vectorized Newton solver of
+:mod:`claims.pu2026.risk_newton`. Searches that minimize a risk per example use a
+share of the profile's Hypothesis examples (:func:`scaled`), never a fixed number. The
 objective is evaluated with NumPy closed forms (for Fenchel–Young losses
 :math:`R_w(s)=\lVert w\rVert_1\Omega^*(s)-\langle w,s\rangle`, since :math:`\Omega(e_y)=0`);
 :func:`literal_risk` computes the sum over one-hot labels literally with
 ``maps.fy_loss`` and the unit tests check that both agree. Everything runs in
-float64 on the CPU: the problems are tiny (:math:`n\le 8`).
+float64 on the CPU: the problems are small (:math:`n` up to the profile's ``max_n`` for the
+Fenchel–Young losses, at most 6 for the exact sampled-softmax risk).
 
 Losses
 ------
@@ -38,7 +42,7 @@ from hypothesis import strategies as st
 from scipy.optimize import minimize
 
 from claims.pu2026.maps import fy_loss
-from verifiers import Context, Outcome
+from verifiers import Context
 from verifiers.strategies import simplex
 
 FY_LOSSES = ("softmax", "sparsemax", "entmax15")
@@ -239,24 +243,27 @@ def softmax_minimizer(w: Array) -> Array:
 
 
 def population_minimizer(loss: str, w: Array, q: Array | None = None) -> Array:
-    r"""Closed-form population minimizer on the support of ``w`` (centred where ``w>0`` everywhere).
+    r"""Closed-form population minimizer on the support of ``w`` (NaN off it), centred over the support.
 
     softmax and corrected SSM: :math:`\log\eta`; uncorrected SSM: :math:`\log(\eta/q)`;
     sparsemax: :math:`\eta` (plus :math:`\tau`); 1.5-entmax: :math:`2\sqrt\eta` (plus a constant).
-    Off the support of a sparse loss's minimizer any value :math:`\le\tau` is optimal; this
-    function returns the smallest-norm representative only on the support (others are NaN).
+    Off the support of a sparse loss's minimizer any value :math:`\le\tau` is optimal; the softmax-type
+    risks have no minimizer when some :math:`w_c=0` (:math:`s_c\to-\infty`): NaN marks those classes.
     """
     eta = np.asarray(w, dtype=np.float64) / np.sum(w)
+    support = eta > 0
+    safe = np.where(support, eta, 1.0)
     if loss in ("softmax", "ssm"):
-        s = np.log(eta)
+        s = np.log(safe)
     elif loss == "ssm-uncorrected":
-        s = np.log(eta / np.asarray(q, dtype=np.float64))
+        s = np.log(safe / np.asarray(q, dtype=np.float64))
     elif loss == "sparsemax":
-        s = np.where(eta > 0, eta, np.nan)
+        s = safe
     elif loss == "entmax15":
-        s = np.where(eta > 0, 2.0 * np.sqrt(eta), np.nan)
+        s = 2.0 * np.sqrt(safe)
     else:
         raise ValueError(f"unknown loss {loss!r}")
+    s = np.where(support, s, np.nan)
     return s - np.nanmean(s)
 
 
@@ -288,19 +295,25 @@ def topk_violation(s: Array, eta: Array, k: int) -> str | None:
             f"first by a resolvable gap (min over top - max over rest = {gap:.3g} < {SCORE_GAP:g})")
 
 
-#: Smallest gap :math:`\eta_{[k]}-\eta_{[k+1]}` treated as a separation (smaller gaps count as ties).
+#: Smallest gap :math:`\eta_{[k]}-\eta_{[k+1]}` treated as a separation by :func:`separated_ks`' default callers.
 MARGIN = 1e-3
-#: Random starts per minimization (different starts reach different minimizers of sparse losses).
-STARTS = 3
 #: Number of negatives of the sampled-softmax loss used as a *loss* in the calibration claims.
 SSM_K = 2
-#: Cap on Hypothesis examples for searches that minimize a risk per example (speed).
-EXAMPLES_CAP = 30
+#: Share of the profile's Hypothesis examples used by a search that minimizes a risk per example: the number
+#: scales with the profile (30 at quick, 120 at standard, 600 at thorough); there is no fixed cap.
+EXAMPLE_SHARE = 0.2
 
 
-def capped(ctx: Context, cap: int = EXAMPLES_CAP) -> Context:
-    """``ctx`` with at most ``cap`` Hypothesis examples (each example runs several minimizations)."""
-    return replace(ctx, budget=replace(ctx.budget, examples=min(ctx.budget.examples, cap)))
+def scaled(ctx: Context, share: float = EXAMPLE_SHARE) -> Context:
+    """``ctx`` with ``share`` of its profile's Hypothesis examples (at least one): costly examples, fewer of them."""
+    if not 0 < share <= 1:
+        raise ValueError(f"share must lie in (0, 1], got {share!r}")
+    return replace(ctx, budget=replace(ctx.budget, examples=max(1, round(ctx.budget.examples * share))))
+
+
+def capped(ctx: Context) -> Context:
+    """Former name of :func:`scaled` (used by pu2026/nce-consistency and ssm-consistency): profile-scaled."""
+    return scaled(ctx)
 
 
 @st.composite
@@ -323,51 +336,3 @@ def distributions(draw: st.DrawFn, min_size: int = 2, max_size: int = 6, dense: 
 def needs_dense(losses: tuple[str, ...]) -> bool:
     """Whether every loss in ``losses`` needs strictly positive weights (no sparse loss among them)."""
     return all(loss in DENSE_ONLY for loss in losses)
-
-
-def minimizers_or_none(loss: str, w: Array, q: Array, gen: torch.Generator, starts: int = STARTS,
-                       k: int = SSM_K) -> Minimizers | None:
-    """Minimizers of :math:`R_w` for ``loss``, or ``None`` when none exists (a dense-only loss, some
-    :math:`w_y=0`: its risk decreases forever as :math:`s_y\\to-\\infty`). Non-converged runs are
-    restarted from where they stopped, at most twice."""
-    if loss in DENSE_ONLY and np.min(w) <= 0:
-        return None
-    found = minimize_risk(loss, w, starts=random_starts(gen, starts, len(w)), q=q, k=k)
-    for _ in range(2):
-        if found.converged:
-            break
-        found = minimize_risk(loss, w, starts=found.points, q=q, k=k)
-    return found
-
-
-@dataclass
-class Tally:
-    """Counts of (example, loss) pairs judged, skipped for lack of a minimizer, or not converged."""
-
-    judged: int = 0
-    no_minimizer: int = 0
-    not_converged: int = 0
-
-    def minimizers(self, loss: str, w: Array, q: Array, gen: torch.Generator, **kwargs: int) -> tuple[Array, ...]:
-        """The points found by :func:`minimizers_or_none`, counting the outcome; none unless converged."""
-        found = minimizers_or_none(loss, w, q, gen, **kwargs)
-        if found is None:
-            self.no_minimizer += 1
-            return ()
-        if not found.converged:
-            self.not_converged += 1
-            return ()
-        self.judged += 1
-        return tuple(found.points)
-
-    def finish(self, outcome: Outcome) -> Outcome:
-        """Add the counts to ``outcome``; a pass with unjudged (non-converged) pairs is only inconclusive."""
-        stats = {**outcome.statistics, "pairs_judged": self.judged, "pairs_without_minimizer": self.no_minimizer,
-                 "pairs_not_converged": self.not_converged}
-        verdict, reason = outcome.verdict, outcome.reason
-        if verdict == "supported" and self.not_converged:
-            verdict = "inconclusive"
-            reason = f"{reason}, but the optimizer did not converge on {self.not_converged} (example, loss) pairs"
-        if verdict == "supported" and self.judged == 0:
-            verdict, reason = "inconclusive", "no (example, loss) pair had a minimizer to judge"
-        return replace(outcome, verdict=verdict, reason=reason, statistics=stats)

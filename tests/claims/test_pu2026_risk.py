@@ -8,10 +8,24 @@ import torch
 from entmax import entmax15, sparsemax
 
 from claims.pu2026.risk import (
-    MARGIN, SSMDesign, Tally, centred, entmax15_np, literal_risk, minimize_risk, minimizers_or_none,
-    population_minimizer, predict_np, random_starts, risk_function, separated_ks, sparsemax_np, topk_violation,
+    EXAMPLE_SHARE,
+    MARGIN,
+    SSMDesign,
+    capped,
+    centred,
+    entmax15_np,
+    literal_risk,
+    minimize_risk,
+    population_minimizer,
+    predict_np,
+    random_starts,
+    risk_function,
+    scaled,
+    separated_ks,
+    sparsemax_np,
+    topk_violation,
 )
-from verifiers import Outcome
+from verifiers import PROFILES, Context
 
 ETAS = [np.array([0.5, 0.3, 0.2]), np.array([0.1, 0.2, 0.3, 0.4]), np.array([0.05, 0.6, 0.05, 0.2, 0.1])]
 Q = {3: np.array([0.2, 0.5, 0.3]), 4: np.array([0.4, 0.3, 0.2, 0.1]), 5: np.array([0.3, 0.1, 0.2, 0.25, 0.15])}
@@ -83,10 +97,14 @@ def test_ssm_minimizers_with_and_without_correction(k: int) -> None:
     assert not np.allclose(centred(plain.points[0]), centred(np.log(eta)), atol=1e-2)
 
 
-def test_dense_only_losses_have_no_minimizer_with_zero_weights() -> None:
+def test_population_minimizer_marks_classes_without_a_minimizer_and_centres_on_the_support() -> None:
     eta = np.array([0.6, 0.4, 0.0])
-    assert minimizers_or_none("softmax", eta, Q[3], gen()) is None
-    assert minimizers_or_none("sparsemax", eta, Q[3], gen()) is not None
+    s = population_minimizer("softmax", eta)
+    assert np.isnan(s[2]) and np.isclose(s[0] - s[1], np.log(1.5)) and np.isclose(np.nanmean(s), 0.0)
+    assert np.allclose(population_minimizer("ssm-uncorrected", ETAS[0], Q[3]),
+                       centred(np.log(ETAS[0] / Q[3])))
+    with pytest.raises(ValueError, match="unknown loss"):
+        population_minimizer("hinge", eta)
 
 
 def test_separated_ks_treats_ties_and_zero_tails_as_unseparated() -> None:
@@ -103,10 +121,23 @@ def test_topk_violation_detects_swaps_and_ties() -> None:
     assert topk_violation(np.array([3.0, 1.0, 2.0]), eta, 2) is not None
 
 
-def test_tally_downgrades_a_pass_with_unconverged_pairs() -> None:
-    tally = Tally(judged=3, not_converged=1)
-    passed = Outcome(verdict="supported", reason="ok")
-    assert tally.finish(passed).verdict == "inconclusive"
-    assert Tally(judged=3).finish(passed).verdict == "supported"
-    assert Tally().finish(passed).verdict == "inconclusive"
-    assert tally.finish(Outcome(verdict="refuted", reason="x")).verdict == "refuted"
+@pytest.mark.parametrize("name", ["quick", "standard", "thorough"])
+def test_examples_scale_with_the_profile_without_a_fixed_cap(name: str) -> None:
+    budget = PROFILES[name]
+    ctx = Context("pu2026/x", {}, budget, seed=0)
+    assert scaled(ctx).budget.examples == round(EXAMPLE_SHARE * budget.examples)
+    assert capped(ctx).budget.examples == scaled(ctx).budget.examples
+    assert scaled(ctx, 1.0).budget.examples == budget.examples
+    assert scaled(ctx).budget.max_n == budget.max_n                       # only the examples change
+
+
+def test_examples_grow_from_quick_to_thorough() -> None:
+    counts = [scaled(Context("pu2026/x", {}, PROFILES[n], seed=0)).budget.examples
+              for n in ("quick", "standard", "thorough")]
+    assert counts[0] >= 30 and counts[0] < counts[1] < counts[2]
+
+
+@pytest.mark.parametrize("share", [0.0, -0.1, 1.5])
+def test_a_share_outside_the_unit_interval_is_a_clear_error(share: float) -> None:
+    with pytest.raises(ValueError, match="share must lie in"):
+        scaled(Context("pu2026/x", {}, PROFILES["quick"], seed=0), share)
