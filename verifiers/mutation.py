@@ -7,7 +7,8 @@ every claim whose module uses the target module (:func:`affected`), not only the
 listed ones, so "caught by" says which claims really notice it. While a mutant is active the
 attribute is replaced in its module *and* in every module of the claim's
 source that imported it by name, so ``from x import f`` bindings see the
-mutant too. A mutant is *caught* when at least one claim comes out refuted.
+mutant too. A mutant is *caught* when at least one claim no longer passes (it comes out refuted,
+or a true claim becomes inconclusive or an error).
 """
 
 from __future__ import annotations
@@ -60,8 +61,9 @@ class MutantResult:
 
     @property
     def caught_by(self) -> list[str]:
-        """Ids of the claims refuted while the mutant was active."""
-        return [r.claim_id for r in self.runs if r.verdict == "refuted"]
+        """Ids of the claims that no longer pass while the mutant is active (refuted, or a true claim that
+        became inconclusive or an error): the suite turns red, as a killed mutant does in mutmut."""
+        return [r.claim_id for r in self.runs if not r.passed]
 
     def to_json(self) -> dict[str, Any]:
         """Plain record for the results document."""

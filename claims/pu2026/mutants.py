@@ -122,6 +122,11 @@ def _population_loss_without_log_k(s: np.ndarray, p: np.ndarray, q: np.ndarray, 
     return float(np.sum(data) - k * np.sum(q * log_expit(-t)))
 
 
+def _discounts_off_by_one(n: int) -> np.ndarray:
+    r"""DCG discounts shifted by one rank: :math:`1/\log_2(2+r)` instead of :math:`1/\log_2(1+r)`."""
+    return 1.0 / np.log2(np.arange(3, n + 3, dtype=np.float64))
+
+
 SPARSEMAX_THRESHOLD_SIGN = Mutant(
     "sparsemax-threshold-sign", "sparsemax threshold τ = (Σ_{j≤r} z_(j) + 1)/r: the sign of the 1 is flipped",
     "claims.pu2026.maps:sparsemax", _sparsemax_threshold_sign,
@@ -176,3 +181,7 @@ WEIGHTS_WITHOUT_LOGQ = Mutant(
 SSM_RISK_WITHOUT_LOGQ = Mutant(
     "ssm-risk-without-logq", "the population sampled-softmax risk forgets the logQ correction s - log q",
     "claims.pu2026.risk:risk_function", _ssm_risk_function_without_logq, ("pu2026/ssm-consistency",))
+
+DCG_DISCOUNT_OFF_BY_ONE = Mutant(
+    "dcg-discount-off-by-one", "DCG discounts 1/log2(2 + r) instead of 1/log2(1 + r)",
+    "claims.pu2026.ranking:discounts", _discounts_off_by_one, ("pu2026/ndcg-at-k",))

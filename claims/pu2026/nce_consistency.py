@@ -21,7 +21,7 @@ import torch
 from scipy.optimize import minimize
 
 from claims.pu2026.maps import nce_link
-from claims.pu2026.risk import capped, distributions
+from claims.pu2026.risk import distributions, scaled
 from claims.pu2026.ssm_variants import NCE, NEGATIVE_SAMPLING, describe
 from verifiers import (
     SOURCE_STATEMENT,
@@ -146,6 +146,6 @@ def nce_property(ctx: Context) -> Outcome:
                         f"{np.round(np.log(eta), 5).tolist()} by {gap:.3g} (sum exp s* = {np.exp(result.x).sum():.5f})")
         return True
 
-    outcome = prop.forall(capped(ctx), distributions(dense=True), holds, what="argmin J = log eta")
+    outcome = prop.forall(scaled(ctx), distributions(dense=True), holds, what="argmin J = log eta")
     return outcome.but(statistics={**outcome.statistics, **_variant_stats(ctx)},
                        resolution=Resolution(TOL, "sup-norm distance of the minimizer from log eta"))

@@ -311,11 +311,6 @@ def scaled(ctx: Context, share: float = EXAMPLE_SHARE) -> Context:
     return replace(ctx, budget=replace(ctx.budget, examples=max(1, round(ctx.budget.examples * share))))
 
 
-def capped(ctx: Context) -> Context:
-    """Former name of :func:`scaled` (used by pu2026/nce-consistency and ssm-consistency): profile-scaled."""
-    return scaled(ctx)
-
-
 @st.composite
 def distributions(draw: st.DrawFn, min_size: int = 2, max_size: int = 6, dense: bool = False) -> tuple[Array, Array]:
     r"""A class posterior :math:`\eta` (sparse half of the time unless ``dense``, else dense or peaked;

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from claims.pu2026.risk import capped, centred, distributions, minimize_risk, random_starts, risk_function
+from claims.pu2026.risk import centred, distributions, minimize_risk, random_starts, risk_function, scaled
 from claims.pu2026.ssm_variants import SSM_LOGQ, SSM_UNCORRECTED, describe
 from verifiers import (
     SOURCE_STATEMENT,
@@ -124,7 +124,7 @@ def ssm_property(ctx: Context) -> Outcome:
                         f"{np.round(claimed, 5).tolist()} by {gap:.3g} (gradient norm {grad:.1e})")
         return True
 
-    outcome = prop.forall(capped(ctx), distributions(max_size=MAX_N, dense=True), holds,
+    outcome = prop.forall(scaled(ctx), distributions(max_size=MAX_N, dense=True), holds,
                           what="population SSM minimizers = log eta + c (corrected), log(eta/q) + c (uncorrected)")
     return outcome.but(statistics={**outcome.statistics, "largest_deviation": worst["deviation"],
                                    "largest_gradient_norm": worst["grad"], "tolerance": TOL, **_variant_stats(ctx)},

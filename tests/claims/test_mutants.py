@@ -32,7 +32,7 @@ def test_every_source_declares_mutants() -> None:
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=[m.name for m in MUTANTS])
 def test_mutant_is_caught(mutant, catalogue, record_property) -> None:  # noqa: ANN001 - pytest fixtures
-    """The mutant makes at least one listed claim come out refuted; the original is restored afterwards."""
+    """The mutant makes at least one listed claim fail (refuted, or no longer holding); the original is restored."""
     module_name, _, attribute = mutant.target.partition(":")
     module = __import__(module_name, fromlist=[attribute])
     original = getattr(module, attribute)

@@ -11,7 +11,6 @@ from claims.pu2026.risk import (
     EXAMPLE_SHARE,
     MARGIN,
     SSMDesign,
-    capped,
     centred,
     entmax15_np,
     literal_risk,
@@ -126,7 +125,6 @@ def test_examples_scale_with_the_profile_without_a_fixed_cap(name: str) -> None:
     budget = PROFILES[name]
     ctx = Context("pu2026/x", {}, budget, seed=0)
     assert scaled(ctx).budget.examples == round(EXAMPLE_SHARE * budget.examples)
-    assert capped(ctx).budget.examples == scaled(ctx).budget.examples
     assert scaled(ctx, 1.0).budget.examples == budget.examples
     assert scaled(ctx).budget.max_n == budget.max_n                       # only the examples change
 
