@@ -10,14 +10,15 @@ Conclusion: :math:`-\log p_c=\mathrm{KL}(e_c\,\|\,p)=\sum_i (e_c)_i\log\frac{(e_
 
 from __future__ import annotations
 
+import mpmath
 import numpy as np
 import sympy as sp
 from hypothesis import strategies as st
-from scipy.special import rel_entr
 
-from claims.cs231n.losses import cross_entropy, softmax
+from claims.cs231n.losses import DPS, cross_entropy, exact_softmax
 from verifiers import (
     SOURCE_STATEMENT,
+    WHOLE,
     Choice,
     Context,
     NegativeControl,
@@ -25,13 +26,12 @@ from verifiers import (
     Reference,
     check,
     claim,
-    special_case,
     symbolic,
 )
 from verifiers import property as prop
-from verifiers.strategies import logits_and_label
+from verifiers.strategies import budget_logits
 
-#: Relative tolerance of the float64 comparison (logits lie within 20 of each other, so p_c >= 2e-10).
+#: Relative tolerance of the float64 loss against the mpmath KL.
 RTOL = 1e-9
 #: Largest common offset added to the logits: beyond exp's float64 range (709.78), so the float64
 #: implementation must be the max-subtracted one for the identity to evaluate at all.
@@ -41,17 +41,20 @@ CE_IS_KL = claim(
     id="cs231n/ce-is-kl",
     title="Cross-entropy equals KL(one-hot target || prediction)",
     statement=r"-\log p_c = \mathrm{KL}(e_c\,\|\,p) = \sum_{i=1}^n (e_c)_i \log\frac{(e_c)_i}{p_i},"
-              r"\qquad p = \mathrm{softmax}(s),\ s\in\mathbb{R}^n",
+              r"\qquad p = \mathrm{softmax}(s),\ s\in\mathbb{R}^n,\ n\ge 2,\ 0\log\tfrac0{p}=0",
     reference=Reference("cs231n", "Information-theoretic interpretation",
                         "Cross-entropy minimizes the KL divergence between the predicted distribution and the "
                         "target one-hot distribution"),
     origin=SOURCE_STATEMENT,
-    notes="KL uses the convention 0 log(0/q) = 0, which the symbolic check obtains as a limit of targets "
-          "(1-2t, t, t) with t -> 0+ (n = 3; the argument is term by term, so every n). The property check uses "
-          "scipy.special.rel_entr (a general KL implementation with the same conventions) against the log-space "
-          "loss logsumexp(s) - s_c, relative tolerance 1e-9, on logits in [-10, 10] moved half of the time by a common "
-          "offset in [-1000, 1000] (the identity holds for every real s; the offset takes exp out of float64 range, "
-          "so a softmax without max-subtraction fails it). The catalogue lists no negative control; we add "
+    notes="KL uses the convention 0 log(0/q) = 0. The symbolic check works for symbolic n and label c (SymPy "
+          "sums over an indexed p): with the convention, each term φ(y_i, p_i) of KL(y || p) equals y_i(-log p_i) "
+          "for y_i in {0, 1} (both cases checked), and Σ_i δ_ic(-log p_i) = -log p_c; the reverse KL has a term "
+          "p_i log(p_i/0) = +∞ for every i ≠ c (a limit). The property check evaluates a general KL (any target, "
+          "the same conventions) in mpmath on the exact softmax probabilities (50 digits, no underflow, so p_c "
+          "stays positive at any gap) against the float64 log-space loss logsumexp(s) - s_c, relative tolerance "
+          "1e-9, on logits of length up to the profile's max_n and magnitude up to its max_magnitude, moved half "
+          "of the time by a common offset in [-1000, 1000] (the offset takes exp out of float64 range, so a "
+          "softmax without max-subtraction fails it). The catalogue lists no negative control; we add "
           "`direction=reverse`, the claim -log p_c = KL(p || e_c), which is +infinity whenever some p_i > 0 "
           "off the label (always, for softmax).",
     params={"direction": Choice("forward", ("forward", "reverse"),
@@ -62,39 +65,63 @@ CE_IS_KL = claim(
 )
 
 
+def kl_term(y: sp.Expr, p: sp.Expr) -> sp.Expr:
+    r"""One term of :math:`\mathrm{KL}(y\|p)`: :math:`y\log(y/p)`, with the convention :math:`0\log(0/p)=0`."""
+    return sp.Piecewise((sp.Integer(0), sp.Eq(y, 0)), (y * sp.log(y / p), True))
+
+
 @check(CE_IS_KL, "symbolic")
 def kl_symbolic(ctx: Context) -> Outcome:
-    """KL between the targets (1-2t, t, t) and p, in the limit t -> 0+, against -log p_1."""
-    t = sp.Symbol("t", positive=True)
-    p = sp.symbols("p_1:4", positive=True)
-    y = (1 - 2 * t, t, t)
-    forward = ctx["direction"] == "forward"
-    kl = sum(a * sp.log(a / b) for a, b in (zip(y, p) if forward else zip(p, y)))
-    limit = sp.limit(kl, t, 0, "+")
-    name = r"\mathrm{KL}(e_1\|p)" if forward else r"\mathrm{KL}(p\|e_1)"
-    steps = (r"$e_1 = \lim_{t\to0^+}(1-2t,\,t,\,t)$, $n=3$, label $c=1$",
-             f"${name} = \\lim_{{t\\to0^+}} {sp.latex(kl)} = {sp.latex(limit)}$")
-    if limit.is_infinite:
-        return Outcome(verdict="refuted", steps=steps, statistics={"limit": str(limit)},
-                       counterexample={"divergence": str(limit), "loss": "-log(p_1) (finite)"},
-                       reason=f"{'KL(e_1||p)' if forward else 'KL(p||e_1)'} = {limit}, but -log p_1 is finite")
-    return symbolic.identity(limit, -sp.log(p[0]), seed=ctx.seed, steps=steps, scope=special_case("n = 3"))
+    """Symbolic n and c: each KL term is δ_ic(-log p_i), and the Kronecker sum picks -log p_c; reverse KL is +∞."""
+    q = sp.Symbol("q", positive=True)
+    if ctx["direction"] == "reverse":
+        t = sp.Symbol("t", positive=True)
+        limit = sp.limit(q * sp.log(q / t), t, 0, "+")
+        steps = (r"$\mathrm{KL}(p\|e_c)=\sum_i p_i\log\frac{p_i}{(e_c)_i}$; for $i\ne c$ (one exists, $n\ge2$): "
+                 f"$\\lim_{{t\\to0^+}} p_i\\log\\frac{{p_i}}{{t}} = {sp.latex(limit)}$ ($p_i>0$)",)
+        if limit is sp.oo:
+            return Outcome(verdict="refuted", steps=steps, statistics={"limit": str(limit)}, scope=WHOLE,
+                           counterexample={"divergence": "KL(p || e_c) = +oo", "loss": "-log(p_c) (finite)"},
+                           reason="KL(p||e_c) = +∞ (softmax puts mass off the label), but -log p_c is finite")
+        return Outcome(verdict="inconclusive", steps=steps, reason=f"SymPy gave the limit {limit}")
+    cases = [symbolic.identity(kl_term(sp.Integer(y), q), y * (-sp.log(q)), scope=WHOLE, seed=ctx.seed, steps=(
+        f"$\\varphi({y}, p) = {sp.latex(kl_term(sp.Integer(y), q))} = {y}\\cdot(-\\log p)$",)) for y in (0, 1)]
+    i, c = sp.Symbol("i", integer=True), sp.Symbol("c", integer=True, positive=True)
+    r, p = sp.Symbol("r", integer=True, nonnegative=True), sp.IndexedBase("p", positive=True)
+    n = c + r  # every n >= c >= 1
+    total = sp.Sum(sp.KroneckerDelta(i, c) * (-sp.log(p[i])), (i, 1, n)).doit()
+    steps = (*(s for case in cases for s in case.steps),
+             r"$\mathrm{KL}(e_c\|p)=\sum_{i=1}^n\varphi(\delta_{ic},p_i)=\sum_{i=1}^n\delta_{ic}(-\log p_i)$, "
+             f"$n=c+r$ (symbolic): $= {sp.latex(total)}$")
+    if any(case.verdict != "proved" for case in cases):
+        return Outcome(verdict="inconclusive", steps=steps, reason="a term of the convention was not decided")
+    return symbolic.identity(total, -sp.log(p[c]), seed=ctx.seed, steps=steps, scope=WHOLE)
+
+
+def kl_divergence(y: list, p: list) -> mpmath.mpf:
+    r""":math:`\mathrm{KL}(y\|p)=\sum_i y_i\log(y_i/p_i)` in mpmath, with :math:`0\log(0/q)=0` and
+    :math:`y\log(y/0)=+\infty` for :math:`y>0`."""
+    with mpmath.workdps(DPS):
+        terms = [mpmath.mpf(0) if a == 0 else (mpmath.inf if b == 0 else a * mpmath.log(a / b)) for a, b in zip(y, p)]
+        return mpmath.fsum(terms)
 
 
 @check(CE_IS_KL, "property")
 def kl_property(ctx: Context) -> Outcome:
-    """rel_entr-based KL of (target, prediction) against logsumexp(s) - s_c on random logits."""
+    """A general KL (mpmath, no underflow) of (target, prediction) against logsumexp(s) - s_c on random logits."""
     def holds(case: tuple[np.ndarray, int]) -> bool | str:
         s, c = case
-        p, target = softmax(s), np.eye(len(s))[c]
+        p, target = exact_softmax(s), [mpmath.mpf(int(i == c)) for i in range(len(s))]
         first, second = (target, p) if ctx["direction"] == "forward" else (p, target)
-        kl, loss = float(rel_entr(first, second).sum()), cross_entropy(s, c)
-        return abs(kl - loss) <= RTOL * max(1.0, loss) or f"KL = {kl:.10g} but -log p_c = {loss:.10g}"
+        kl, loss = kl_divergence(first, second), cross_entropy(s, c)
+        ok = mpmath.isfinite(kl) and abs(float(kl) - loss) <= RTOL * max(1.0, loss)
+        return ok or f"KL = {mpmath.nstr(kl, 10)} but -log p_c = {loss:.10g}"
 
-    return prop.forall(ctx, shifted_logits_and_label(), holds, what=f"-log p_c = KL ({ctx['direction']})")
+    return prop.forall(ctx, shifted_logits_and_label(ctx.budget), holds, what=f"-log p_c = KL ({ctx['direction']})")
 
 
-def shifted_logits_and_label() -> st.SearchStrategy[tuple[np.ndarray, int]]:
-    """Logits in [-10, 10] and a label; half of the time every logit is moved by a common offset up to ±OFFSET."""
+def shifted_logits_and_label(budget) -> st.SearchStrategy[tuple[np.ndarray, int]]:  # noqa: ANN001 - a Budget
+    """Logits (the profile's lengths and magnitudes) and a label; half of the time moved by a common offset."""
     offsets = st.one_of(st.just(0.0), st.floats(-OFFSET, OFFSET))
-    return st.tuples(logits_and_label(), offsets).map(lambda case: (case[0][0] + case[1], case[0][1]))
+    cases = budget_logits(budget).flatmap(lambda s: st.tuples(st.just(s), st.integers(0, len(s) - 1)))
+    return st.tuples(cases, offsets).map(lambda case: (case[0][0] + case[1], case[0][1]))

@@ -29,14 +29,14 @@ LOSS_RANGE = claim(
                         "- Min loss: (achieved only if , requiring and others → never reached)"),
     origin=SOURCE_STATEMENT,
     notes="Floating point would fake the opposite: in float64, -log(softmax(s)_c) rounds to exactly 0.0 once "
-          "the margin s_c - max_{j!=c} s_j exceeds about 37 (p_c rounds to 1), and log1p(sum exp(s_j - s_c)) "
+          "the margin $s_c-\\max_{j\\ne c}s_j$ exceeds about 37 (p_c rounds to 1), and log1p(sum exp(s_j - s_c)) "
           "once it exceeds about 745 (exp underflows). The property check therefore evaluates the loss as "
-          "log1p(sum_{j!=c} exp(s_j - s_c)) in mpmath (50 digits, unbounded exponent range; float inputs convert "
+          "$\\log(1+\\sum_{j\\ne c}e^{s_j-s_c})$ in mpmath (50 digits, unbounded exponent range; float inputs convert "
           "exactly), where positivity is decided correctly for every finite input; it also counts how often the "
           "naive float64 value is an artefactual 0. Infimum and unboundedness are checked with explicit witnesses "
-          "for random eps and B. The symbolic check reduces the loss to log(1 + x), x = sum_{j!=c} "
-          "exp(s_j - s_c), whose range over s is exactly (0, oo). Negative control `attains_zero=true`: the "
-          "claim that the loss reaches 0.",
+          "for random eps and B. The symbolic check reduces the loss to $\\log(1+x)$, "
+          "$x=\\sum_{j\\ne c}e^{s_j-s_c}$, whose range over s is exactly (0, oo). Negative control "
+          "`attains_zero=true`: the claim that the loss reaches 0.",
     params={"attains_zero": Flag(False, doc="claim that the loss reaches its infimum 0 (the false variant)")},
     negative_controls=(NegativeControl("reaches-zero", {"attains_zero": True},
                                        "the loss reaches 0 only in the limit s_c - s_j -> infinity"),),

@@ -43,14 +43,17 @@ STABLE_SOFTMAX = claim(
           "terms and one division; relative accuracy of tiny probabilities is not claimed). Inputs range over all "
           "finite values of the dtype, with extra weight on [-200, 200] (float32) or [-1000, 1000] (float64). "
           f"The overflow part is tested from max s >= L + {ONSET_MARGIN:g} (exp's rounding near L), 'overflows' "
-          "meaning some output is inf or nan. The parameter `formula` selects which formula is claimed stable: "
-          "`naive` is the negative control (it also fails by 0/0 when every score is very negative).",
+          "meaning some output is inf or nan. The symbolic check covers only the quoted threshold L (exact log of "
+          "the largest finite float); it does not bear on which formula is stable, so it is not run for the "
+          "`naive` control. The parameter `formula` selects which formula is claimed stable: `naive` is the "
+          "negative control (it also fails by 0/0 when every score is very negative).",
     params={
         "dtype": Choice("float32", tuple(FORMATS), doc="floating-point type of the computation"),
         "formula": Choice("stable", ("stable", "naive"), doc="the softmax formula claimed to be stable"),
     },
     negative_controls=(NegativeControl("naive", {"formula": "naive"},
-                                       "exp(s) overflows for s above log(max float): inf/inf = nan"),),
+                                       "exp(s) overflows for s above log(max float): inf/inf = nan",
+                                       methods=("property",)),),
     tags=("numerics",),
 )
 
@@ -73,13 +76,15 @@ def threshold_symbolic(ctx: Context) -> Outcome:
     value = sp.N(exact, 30)
     quoted = FORMATS[ctx["dtype"]][2]
     finfo_max = sp.Rational(float(torch.finfo(getattr(torch, ctx["dtype"])).max))
-    steps = (f"largest finite {ctx['dtype']}: $(2-2^{{-{FORMATS[ctx['dtype']][0]}}})\\,2^{{{FORMATS[ctx['dtype']][1]}}}$",
+    mantissa, exponent = FORMATS[ctx["dtype"]][:2]
+    steps = (f"largest finite {ctx['dtype']}: $(2-2^{{-{mantissa}}})\\,2^{{{exponent}}}$",
              f"$L = {sp.latex(exact)} = {value}$")
     stats = {"threshold": str(value), "quoted": quoted}
     if finfo_max != largest(ctx["dtype"]) or f"{float(value):.2f}" != quoted:
         return Outcome(verdict="refuted", reason=f"log(max {ctx['dtype']}) = {value} does not round to {quoted}",
                        statistics=stats, steps=steps, counterexample=stats)
-    return Outcome(verdict="proved", statistics=stats, steps=steps, scope=special_case("n = 2"),
+    return Outcome(verdict="proved", statistics=stats, steps=steps,
+                   scope=special_case(f"the overflow threshold L of {ctx['dtype']} only"),
                    reason=f"log(max {ctx['dtype']}) = {float(value):.6f} (exact), which rounds to the quoted {quoted}")
 
 

@@ -36,7 +36,7 @@ SPHERICAL_FAMILY = claim(
     origin=SOURCE_STATEMENT,
     notes="D is a fixed constant, so a family member may depend on it. The spherical softmax uses "
           f"ε = {EPS:g}. Symbolic check: Σ_i g(o_i) is expanded into power sums (D, s, q) by SymPy; a loss "
-          "whose normalizer cannot be rewritten (log-softmax: Σ e^{o_i}) is left undecided there. Property "
+          "whose normalizer cannot be rewritten (log-softmax: $\\sum_i e^{o_i}$) is left undecided there. Property "
           "check: for D ≥ 4 the non-target coordinates r are replaced by a Householder reflection Hr with "
           "H1 = 1 (u ⟂ 1), which keeps s, q and o_c but changes o; a family member must give the same loss. "
           "`losses=log-softmax` is the negative control.",

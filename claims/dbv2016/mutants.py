@@ -34,6 +34,20 @@ def _lam_halved(xi: torch.Tensor) -> torch.Tensor:
     return torch.where(small, 0.0625 - xi * xi / 384, torch.tanh(safe / 2) / (8 * safe))
 
 
+def _lam_series_192(xi: torch.Tensor) -> torch.Tensor:
+    r"""Jaakkola-Jordan λ(ξ) whose series near 0 has the wrong coefficient :math:`\frac18-\frac{\xi^2}{192}`."""
+    small = xi.abs() < spherical.LAMBDA_SERIES_BELOW
+    safe = torch.where(small, torch.ones_like(xi), xi)
+    return torch.where(small, 0.125 - xi * xi / 192, torch.tanh(safe / 2) / (4 * safe))
+
+
+def _lam_series_everywhere(xi: torch.Tensor) -> torch.Tensor:
+    r"""Jaakkola-Jordan λ(ξ) by its series :math:`\frac18-\frac{\xi^2}{96}` far outside its range (|ξ| < 1000)."""
+    small = xi.abs() < 1e3
+    safe = torch.where(small, torch.ones_like(xi), xi)
+    return torch.where(small, 0.125 - xi * xi / 96, torch.tanh(safe / 2) / (4 * safe))
+
+
 def _factored_step_half_q(name: str, Q: torch.Tensor, wbar: torch.Tensor, w_c: torch.Tensor, h: torch.Tensor,
                           D: int, lr: float = 0.1, eps: float = spherical.EPS) -> spherical.Step:
     r"""The factored step with :math:`b=\partial L/\partial q` instead of :math:`2\,\partial L/\partial q`.
@@ -74,3 +88,11 @@ FACTORED_GRADIENT_TERM = Mutant(
 BOUCHARD_LAMBDA = Mutant(
     "bouchard-lambda-halved", "Jaakkola-Jordan λ(ξ) = tanh(ξ/2)/(8ξ) instead of tanh(ξ/2)/(4ξ)",
     "claims.dbv2016.spherical:lam", _lam_halved, ("dbv2016/bouchard-bound",))
+
+BOUCHARD_LAMBDA_SERIES_COEFFICIENT = Mutant(
+    "bouchard-lambda-series-192", "the series of λ(ξ) near 0 is 1/8 - ξ²/192 (should be 1/8 - ξ²/96)",
+    "claims.dbv2016.spherical:lam", _lam_series_192, ("dbv2016/bouchard-bound",))
+
+BOUCHARD_LAMBDA_SERIES_RANGE = Mutant(
+    "bouchard-lambda-series-out-of-range", "the series of λ(ξ) is used for |ξ| < 1000, far outside its range",
+    "claims.dbv2016.spherical:lam", _lam_series_everywhere, ("dbv2016/bouchard-bound",))

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import mpmath
 import numpy as np
 import torch
 
@@ -28,8 +29,14 @@ MAPS = ("spherical", "taylor")
 LOSSES = ("spherical", "taylor", "log-softmax")
 #: Default ε of the spherical softmax (the value used by the spherical-even claim).
 EPS = 0.01
-#: Below this |ξ| the Jaakkola-Jordan coefficient λ(ξ) uses its Taylor series 1/8 - ξ²/192.
+#: Taylor coefficients of the Jaakkola-Jordan λ(ξ) = tanh(ξ/2)/(4ξ) = 1/8 - ξ²/96 + ξ⁴/960 - …
+#: (the bouchard-bound symbolic check re-derives them).
+LAMBDA_SERIES = (1 / 8, -1 / 96)
+#: Below this |ξ| λ(ξ) uses the two-term series: the first omitted term, ξ⁴/960, is then below
+#: 2⁻⁵³·λ(ξ) (float64 rounding); above it tanh(ξ/2)/(4ξ) has no cancellation.
 LAMBDA_SERIES_BELOW = 1e-4
+#: Working precision (decimal digits) of the exact Bouchard gap.
+EXACT_DPS = 60
 
 
 def numerator(name: str, x: Any, eps: Any = EPS) -> Any:
@@ -86,10 +93,19 @@ def stats(o: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def lam(xi: torch.Tensor) -> torch.Tensor:
-    r""":math:`\lambda(\xi)=\frac1{2\xi}(\sigma(\xi)-\frac12)=\tanh(\xi/2)/(4\xi)`, with its limit 1/8 at 0."""
+    r""":math:`\lambda(\xi)=\frac1{2\xi}(\sigma(\xi)-\frac12)=\tanh(\xi/2)/(4\xi)`, with its limit 1/8 at 0.
+
+    For :math:`|\xi|<` :data:`LAMBDA_SERIES_BELOW` the series :math:`\frac18-\frac{\xi^2}{96}` is used.
+    """
     small = xi.abs() < LAMBDA_SERIES_BELOW
     safe = torch.where(small, torch.ones_like(xi), xi)
-    return torch.where(small, 0.125 - xi * xi / 192, torch.tanh(safe / 2) / (4 * safe))
+    return torch.where(small, LAMBDA_SERIES[0] + LAMBDA_SERIES[1] * xi * xi, torch.tanh(safe / 2) / (4 * safe))
+
+
+def lam_exact(xi: Any) -> mpmath.mpf:
+    r""":math:`\lambda(\xi)` in mpmath at the working precision (:math:`\frac18` at 0)."""
+    xi = mpmath.mpf(xi)
+    return mpmath.mpf(1) / 8 if xi == 0 else mpmath.tanh(xi / 2) / (4 * xi)
 
 
 def bouchard_rhs(o: torch.Tensor, c: int, xi: torch.Tensor, first_term_coef: float = -1 / 16) -> torch.Tensor:
@@ -107,6 +123,24 @@ def bouchard_rhs(o: torch.Tensor, c: int, xi: torch.Tensor, first_term_coef: flo
 def bouchard_gap(o: torch.Tensor, c: int, xi: torch.Tensor, first_term_coef: float = -1 / 16) -> torch.Tensor:
     """Bound minus loss: non-negative exactly when the bound holds at ``(o, c, ξ)``."""
     return bouchard_rhs(o, c, xi, first_term_coef) - loss_naive("log-softmax", o, c)
+
+
+def bouchard_gap_exact(o: Any, xi: float, first_term_coef: float = -1 / 16,
+                       dps: int = EXACT_DPS) -> tuple[mpmath.mpf, mpmath.mpf]:
+    r"""Bound minus loss in mpmath at ``dps`` digits (float inputs convert exactly), and the size of its terms.
+
+    The gap does not depend on the class :math:`c` (:math:`-o_c` cancels). The second value, the sum
+    of the absolute values of the terms, bounds the rounding error of the first by
+    :math:`10^{-\mathrm{dps}+2}` times itself.
+    """
+    with mpmath.workdps(dps):
+        v = [mpmath.mpf(float(x)) for x in o]
+        x, D, coef = mpmath.mpf(float(xi)), len(v), mpmath.mpf(float(first_term_coef))
+        s, q, lm = mpmath.fsum(v), mpmath.fsum(t * t for t in v), lam_exact(x)
+        top = max(v)
+        terms = [coef * (D - 2) ** 2 / (D * lm), -D * x / 2, -D * lm * x * x, D * mpmath.log1p(mpmath.exp(x)),
+                 s / D, (q - s * s / D) * lm, -top, -mpmath.log(mpmath.fsum(mpmath.exp(t - top) for t in v))]
+        return mpmath.fsum(terms), mpmath.fsum(abs(t) for t in terms)
 
 
 # --- the factored O(d^2) step for o = W h ------------------------------------------------------------
@@ -171,6 +205,16 @@ def naive_step(name: str, W: torch.Tensor, h: torch.Tensor, c: int,
     loss = loss_naive(name, (W @ h)[:, 0], c, eps)
     grad_W, grad_h = torch.autograd.grad(loss, (W, h))
     return loss.detach(), grad_h, grad_W
+
+
+def step_costs(D: int, d: int, gen: torch.Generator, name: str = "taylor") -> tuple[int, int]:
+    """Matrix-product flops (torch's ``FlopCounterMode``) of one factored and one naive step, random W and h."""
+    from verifiers.empirical import flops
+
+    W = torch.randn(D, d, generator=gen, dtype=torch.float64)
+    h = torch.randn(d, 1, generator=gen, dtype=torch.float64)
+    Q, wbar = W.T @ W, W.sum(dim=0).unsqueeze(1)  # not sufficient_statistics: its D×d×d temporary is too big here
+    return flops(factored_step, name, Q, wbar, W[:1], h, D), flops(naive_step, name, W, h, 0)
 
 
 def assemble_grad_W(coef: torch.Tensor, W: torch.Tensor, h: torch.Tensor, c: int) -> torch.Tensor:

@@ -31,6 +31,8 @@ from verifiers.strategies import logits
 
 #: Float64 slack of the lower bound and of the sum-to-one test.
 TOL = 1e-12
+#: Adam steps per start of the search for the smallest weight (the minimum is a simple quadratic's).
+LOCAL_STEPS = 30
 
 TAYLOR_WELL_DEFINED = claim(
     id="dbv2016/taylor-well-defined",
@@ -84,9 +86,9 @@ def taylor_min_property(ctx: Context) -> Outcome:
     found = prop.forall(ctx, logits(), holds, what="weights >= min and f_tay in the simplex")
     if found.verdict != "supported":
         return found
-    local = prop.gradient_ascent(lambda o: -numerator("taylor", o).min(-1).values)
+    ascent = prop.gradient_ascent(lambda o: -numerator("taylor", o).min(-1).values)
     tight = prop.upper_bound(ctx, logits(), lambda o: float(-numerator("taylor", o).min()), -bound, sharp=True,
-                             local=local)
+                             local=lambda starts, steps: ascent(starts, min(steps, LOCAL_STEPS)))
     stats = {**found.statistics, "smallest_weight_found": -tight.statistics["best_value"]}
     return Outcome(verdict=tight.verdict, statistics=stats, figures=tight.figures,
                    counterexample=tight.counterexample,

@@ -2,22 +2,31 @@ r"""Reference output layers with deterministic operation counts (per example).
 
 A linear output layer scores classes with :math:`W\in\mathbb R^{n\times d}` and a hidden vector
 :math:`h\in\mathbb R^d`. Each layer below computes its loss for one example and returns an
-:class:`Ops` record: matrix-product flops as counted by torch's ``FlopCounterMode`` (2 per
-multiply-add, on the products the implementation actually executes), element-wise operations
-counted from the sizes of the tensors they touch, and comparisons of an instrumented merge sort.
+:class:`Ops` record: matrix-product flops (2 per multiply-add, on the products the implementation
+actually executes, as torch's ``FlopCounterMode`` counts them), element-wise operations
+counted from the sizes of the tensors they touch, exponentials, and comparisons (alias draws,
+the sparsemax threshold).
 
-Layers: full softmax; sampled softmax (SSM, :math:`k` negatives from an alias table, logQ
-correction); NCE (:math:`k` noise samples, link :math:`\sigma(s-\log kq)`); hierarchical softmax
-over a balanced binary tree (heap layout); sparsemax (sort-based).
+Layers: full softmax; sampled softmax (SSM, :math:`k` negatives from an alias table, every
+candidate's logit corrected by :math:`\log(kq)`, the positive kept); NCE (:math:`k` noise samples,
+link :math:`\sigma(s-\log kq)`); hierarchical softmax over a balanced binary tree (heap layout);
+sparsemax, whose threshold :math:`\tau` is found either by a randomized pivot (selection) algorithm
+(Duchi, Shalev-Shwartz, Singer & Chandra 2008; Condat 2016), :math:`\Theta(n)` expected comparisons,
+or by sorting (a sentinel merge sort: exactly :math:`n\log_2n` comparisons for :math:`n=2^m`).
+The expected comparisons of the pivot algorithm are computed exactly by
+:func:`expected_pivot_comparisons` (checked against :func:`exhaustive_pivot_comparisons`, the exact
+average of the instrumented implementation over all pivot choices).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 
+import numpy as np
 import torch
 from torch.nn.functional import softplus
-from torch.utils.flop_counter import FlopCounterMode
 
 
 def logsigmoid(x: torch.Tensor) -> torch.Tensor:
@@ -32,10 +41,11 @@ class Ops:
     matmul: int = 0
     elementwise: int = 0
     comparisons: int = 0
+    exponentials: int = 0
 
     @property
     def total(self) -> int:
-        """All operations."""
+        """All operations (exponentials are element-wise operations, already in ``elementwise``)."""
         return self.matmul + self.elementwise + self.comparisons
 
     def add(self, t: torch.Tensor, per_element: int = 1) -> torch.Tensor:
@@ -45,16 +55,16 @@ class Ops:
 
 
 def scores(ops: Ops, rows: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
-    """``rows @ h`` as a matrix product (``FlopCounterMode`` does not count ``mv``), flops recorded."""
-    with FlopCounterMode(display=False) as counter:
-        out = (rows @ h.unsqueeze(-1)).squeeze(-1)
-    ops.matmul += int(counter.get_total_flops())
-    return out
+    """``rows @ h``: :math:`2md` flops for an m×d ``rows`` (2 per multiply-add, as torch's ``FlopCounterMode``
+    counts a matrix product; a unit test checks the two agree)."""
+    ops.matmul += 2 * rows.shape[0] * rows.shape[1]
+    return (rows @ h.unsqueeze(-1)).squeeze(-1)
 
 
 def _logsumexp(ops: Ops, z: torch.Tensor) -> torch.Tensor:
-    """``logsumexp(z)``, counted as 4 operations per element (max, subtract, exp, add)."""
+    """``logsumexp(z)``, counted as 4 operations per element (max, subtract, exp, add), one an exponential."""
     ops.add(z, 4)
+    ops.exponentials += z.numel()
     return torch.logsumexp(z, dim=0)
 
 
@@ -120,6 +130,7 @@ def nce_loss(W: torch.Tensor, h: torch.Tensor, y: int, table: AliasTable, k: int
     t = scores(ops, W[rows], h) - ops.add(torch.log(k * table.q[rows]), 3)
     sign = torch.ones_like(t)
     sign[1:] = -1.0
+    ops.exponentials += t.numel()
     return -ops.add(logsigmoid(sign * t), 4).sum(), ops
 
 
@@ -149,6 +160,7 @@ def hsm_log_prob(V: torch.Tensor, h: torch.Tensor, y: int) -> tuple[torch.Tensor
     ops = Ops()
     nodes, signs = tree_path(V.shape[0], y)
     x = scores(ops, V[torch.tensor(nodes)], h)
+    ops.exponentials += x.numel()
     return ops.add(logsigmoid(torch.tensor(signs, dtype=x.dtype) * x), 3).sum(), ops
 
 
@@ -156,13 +168,18 @@ def hsm_log_prob(V: torch.Tensor, h: torch.Tensor, y: int) -> tuple[torch.Tensor
 
 
 def merge_sort_desc(values: list[float], ops: Ops) -> list[float]:
-    """Merge sort into non-increasing order, counting every comparison in ``ops.comparisons``."""
+    """Merge sort into non-increasing order with sentinels (CLRS), counting every comparison in ``ops``.
+
+    Each merge of ``m`` elements makes exactly ``m`` comparisons (one per output element, the
+    sentinel ``-inf`` ends a run), so ``n = 2^k`` values take exactly ``n log2 n`` comparisons.
+    """
     if len(values) <= 1:
         return list(values)
     mid = len(values) // 2
-    left, right = merge_sort_desc(values[:mid], ops), merge_sort_desc(values[mid:], ops)
+    left = merge_sort_desc(values[:mid], ops) + [-np.inf]
+    right = merge_sort_desc(values[mid:], ops) + [-np.inf]
     out, i, j = [], 0, 0
-    while i < len(left) and j < len(right):
+    for _ in range(len(values)):
         ops.comparisons += 1
         if left[i] >= right[j]:
             out.append(left[i])
@@ -170,29 +187,144 @@ def merge_sort_desc(values: list[float], ops: Ops) -> list[float]:
         else:
             out.append(right[j])
             j += 1
-    return out + left[i:] + right[j:]
+    return out
 
 
-def sparsemax_scores(ops: Ops, z: torch.Tensor) -> torch.Tensor:
-    r"""Sparsemax by sorting: :math:`p=\max(z-\tau,0)`, :math:`\tau=(\sum_{j\le r}z_{(j)}-1)/r`.
+def sort_threshold(values: list[float], ops: Ops) -> float:
+    r"""Sparsemax threshold by sorting: :math:`\tau=(\sum_{j\le r}z_{(j)}-1)/r`, :math:`r=\max\{j:1+jz_{(j)}>
+    \sum_{i\le j}z_{(i)}\}`; one comparison per sorted position, cumulative sums counted as element-wise."""
+    srt, total, r, tau_sum = merge_sort_desc(values, ops), 0.0, 0, 0.0
+    for j, v in enumerate(srt, start=1):
+        total += v
+        ops.elementwise += 2
+        ops.comparisons += 1
+        if 1 + j * v > total:
+            r, tau_sum = j, total
+    return (tau_sum - 1) / r
 
-    :math:`r=\max\{j:1+jz_{(j)}>\sum_{i\le j}z_{(i)}\}`, :math:`z_{(1)}\ge z_{(2)}\ge\dots` (merge sort, counted).
+
+#: Chooses a pivot position in ``range(size)``.
+Chooser = Callable[[int], int]
+
+
+def random_chooser(gen: torch.Generator) -> Chooser:
+    """Uniform pivot positions drawn from ``gen``."""
+    return lambda size: int(torch.randint(size, (1,), generator=gen))
+
+
+def pivot_threshold(values: list[float], ops: Ops, choose: Chooser) -> float:
+    r"""Sparsemax threshold by randomized pivoting (Duchi et al. 2008, Fig. 2, radius 1), counted.
+
+    Each round partitions the candidate set :math:`U` around a pivot :math:`z_k` (:math:`|U|-1`
+    comparisons) and tests whether the pivot is in the support, :math:`\sum_{z_j\ge z_k}(z_j-z_k)<1`
+    (one comparison): ``ops.comparisons`` grows by :math:`|U|` per round. The partial sums (at most
+    one addition per comparison) are not counted.
     """
-    srt = torch.tensor(merge_sort_desc(z.tolist(), ops), dtype=z.dtype)
-    cumsum = ops.add(torch.cumsum(srt, dim=0), 1)
-    j = torch.arange(1, z.numel() + 1, dtype=z.dtype)
-    support = ops.add(1 + j * srt > cumsum, 3)
-    r = int(support.nonzero().max()) + 1
-    tau = (cumsum[r - 1] - 1) / r
-    return ops.add(torch.clamp(z - tau, min=0.0), 2)
+    candidates, total, count = list(values), 0.0, 0
+    while candidates:
+        pivot = candidates[choose(len(candidates))]
+        ops.comparisons += len(candidates)
+        upper = [v for v in candidates if v >= pivot]
+        lower = [v for v in candidates if v < pivot]
+        upper_sum = sum(upper)
+        if (total + upper_sum) - (count + len(upper)) * pivot < 1:
+            total, count, candidates = total + upper_sum, count + len(upper), lower
+        else:
+            upper.remove(pivot)
+            candidates = upper
+    return (total - 1) / count
 
 
-def sparsemax_loss(W: torch.Tensor, h: torch.Tensor, y: int) -> tuple[torch.Tensor, Ops]:
+def threshold(values: list[float], ops: Ops, algorithm: str = "pivot", choose: Chooser | None = None) -> float:
+    """The sparsemax threshold of ``values`` by ``algorithm`` (``pivot`` or ``sort``), operations counted."""
+    if algorithm == "sort":
+        return sort_threshold(values, ops)
+    if algorithm == "pivot":
+        return pivot_threshold(values, ops, choose or random_chooser(torch.Generator().manual_seed(0)))
+    raise ValueError(f"unknown threshold algorithm {algorithm!r}; expected 'pivot' or 'sort'")
+
+
+def sparsemax_scores(ops: Ops, z: torch.Tensor, algorithm: str = "pivot",
+                     choose: Chooser | None = None) -> torch.Tensor:
+    r"""Sparsemax :math:`p=\max(z-\tau,0)` with the threshold from :func:`threshold` (no exponentials).
+
+    The scores are first shifted by their maximum (sparsemax is shift-invariant), so that
+    :math:`z-\tau` does not cancel catastrophically at huge magnitudes; the shift is counted.
+    """
+    shifted = ops.add(z - z.max(), 2)
+    tau = threshold(shifted.tolist(), ops, algorithm, choose)
+    return ops.add(torch.clamp(shifted - tau, min=0.0), 2)
+
+
+def sparsemax_loss(W: torch.Tensor, h: torch.Tensor, y: int, algorithm: str = "pivot",
+                   choose: Chooser | None = None) -> tuple[torch.Tensor, Ops]:
     r"""Sparsemax (Fenchel–Young) loss :math:`\langle p,z\rangle-\tfrac12\|p\|^2+\tfrac12-z_y`.
 
     :math:`z=Wh`, :math:`p=\mathrm{sparsemax}(z)`.
     """
     ops = Ops()
     z = scores(ops, W, h)
-    p = sparsemax_scores(ops, z)
+    p = sparsemax_scores(ops, z, algorithm, choose)
     return ops.add(p * z - 0.5 * p * p, 4).sum() + 0.5 - z[y], ops
+
+
+def weight_gradient(name: str, W: torch.Tensor, h: torch.Tensor, y: int) -> torch.Tensor:
+    r""":math:`\nabla_W L=(\hat y(z)-e_y)h^\top` of the softmax or sparsemax loss, formed densely (n×d)."""
+    z = W @ h
+    p = torch.softmax(z, dim=0) if name == "softmax" else sparsemax_scores(Ops(), z, "sort")
+    g = p.clone()
+    g[y] -= 1.0
+    return torch.outer(g, h)
+
+
+# ------------------------------------------------------------------------------ expected pivot comparisons
+
+
+def expected_pivot_comparisons(sizes: Iterable[int]) -> dict[int, np.ndarray]:
+    r"""Exact expected comparisons :math:`E(n,r)` of :func:`pivot_threshold` on :math:`n` distinct values with
+    support size :math:`r` (:math:`0\le r\le n`), for each requested :math:`n`.
+
+    A round on :math:`u` candidates, :math:`\rho` of them in the support, costs :math:`u`; a pivot of rank
+    :math:`j` (uniform) leaves :math:`(u-j,\rho-j)` if :math:`j\le\rho` and :math:`(j-1,\rho)` otherwise:
+    :math:`E(u,\rho)=u+\frac1u\bigl[\sum_{j\le\rho}E(u-j,\rho-j)+\sum_{j>\rho}E(j-1,\rho)\bigr]`, computed in
+    :math:`O(n^2)` with running column and diagonal sums (float64; the terms are positive, so the
+    relative rounding error stays near machine precision).
+    """
+    wanted = sorted(set(sizes))
+    top = wanted[-1] if wanted else 0
+    column = np.zeros(top + 1)  # Σ_{v<u} E(v, r), by r
+    diagonal = np.zeros(top + 1)  # Σ_{v<u} E(v, v - d), by d = v - r
+    rows = {0: np.zeros(1)} if 0 in wanted else {}
+    for u in range(1, top + 1):
+        r = np.arange(u + 1)
+        row = u + (diagonal[u - r] + column[: u + 1]) / u
+        row[u] = u + diagonal[0] / u  # all candidates in the support: only the diagonal branch
+        row[0] = u + column[0] / u  # none in the support: only the column branch
+        column[: u + 1] += row
+        diagonal[u - r] += row
+        if u in wanted:
+            rows[u] = row
+    return rows
+
+
+def exhaustive_pivot_comparisons(values: list[float]) -> Fraction:
+    """The exact mean comparison count of :func:`pivot_threshold` over every sequence of pivot choices."""
+    total, script = Fraction(0), [0]
+    while True:
+        sizes: list[int] = []
+
+        def choose(size: int) -> int:
+            sizes.append(size)
+            return script[len(sizes) - 1] if len(sizes) <= len(script) else 0
+
+        ops = Ops()
+        pivot_threshold(values, ops, choose)
+        script = script[: len(sizes)] + [0] * (len(sizes) - len(script))
+        weight = Fraction(1)
+        for size in sizes:
+            weight /= size
+        total += weight * ops.comparisons
+        position = next((i for i in reversed(range(len(sizes))) if script[i] + 1 < sizes[i]), None)
+        if position is None:
+            return total
+        script = script[:position] + [script[position] + 1]

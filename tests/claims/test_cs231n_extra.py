@@ -34,3 +34,21 @@ def test_naive_softmax_overflows_just_above_the_float32_threshold() -> None:
     assert not np.all(np.isfinite(evaluate("naive", above, torch.float32)))
     stable = evaluate("stable", np.array([3e38, -3e38, 0.0]), torch.float32)
     assert np.allclose(stable, [float(v) for v in exact_softmax(np.array([3e38, -3e38, 0.0]))])
+
+
+def test_softening_derivation_covers_symbolic_n() -> None:
+    from claims.cs231n.softening import derivation
+
+    parts = derivation()
+    assert len(parts) == 4 and all(p.verdict == "proved" and p.scope.kind == "statement" for p in parts)
+
+
+def test_kl_term_follows_the_zero_log_zero_convention() -> None:
+    import sympy as sp
+
+    from claims.cs231n.ce_is_kl import kl_term
+
+    p = sp.Symbol("p", positive=True)
+    assert kl_term(sp.Integer(0), p) == 0
+    assert sp.simplify(kl_term(sp.Integer(1), p) + sp.log(p)) == 0
+    assert sp.simplify(kl_term(sp.Rational(1, 2), p) - sp.log(1 / (2 * p)) / 2) == 0

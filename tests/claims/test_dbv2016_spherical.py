@@ -4,12 +4,29 @@ from __future__ import annotations
 
 import math
 
+import mpmath
+import numpy as np
 import pytest
+import sympy as sp
 import torch
 
 from claims.dbv2016.spherical import (
-    MAPS, assemble_grad_W, bouchard_gap, factored_step, lam, loss_from_stats, loss_naive, naive_step,
-    prediction, stats, sufficient_statistics,
+    LAMBDA_SERIES,
+    LAMBDA_SERIES_BELOW,
+    MAPS,
+    assemble_grad_W,
+    bouchard_gap,
+    bouchard_gap_exact,
+    factored_step,
+    lam,
+    lam_exact,
+    loss_from_stats,
+    loss_naive,
+    naive_step,
+    prediction,
+    stats,
+    step_costs,
+    sufficient_statistics,
 )
 
 
@@ -51,6 +68,45 @@ def test_lambda_is_continuous_at_zero() -> None:
     assert torch.allclose(lam(xi), exact, rtol=1e-10)
 
 
+def test_lambda_series_coefficients_and_range() -> None:
+    xi = sp.Symbol("xi")
+    series = sp.series(sp.tanh(xi / 2) / (4 * xi), xi, 0, 6).removeO()
+    assert series.coeff(xi, 0) == sp.Rational(LAMBDA_SERIES[0]) == sp.Rational(1, 8)
+    assert LAMBDA_SERIES[1] == pytest.approx(float(series.coeff(xi, 2)), rel=1e-15) == -1 / 96
+    assert float(series.coeff(xi, 4)) * LAMBDA_SERIES_BELOW**4 * 8 < 2.0**-53  # first omitted term, relative
+
+
+@pytest.mark.parametrize("xi", [0.0, 1e-9, 3e-5, 9.99e-5, 1e-4, 1.0001e-4, 2e-4, 1e-2, 0.5, 2, 10, 40, 1e4, -3e-5, -7])
+def test_lambda_matches_its_definition_on_both_sides_of_the_series_threshold(xi: float) -> None:
+    value = float(lam(torch.tensor([xi], dtype=torch.float64))[0])
+    with mpmath.workdps(40):
+        assert value == pytest.approx(float(lam_exact(xi)), rel=1e-15)
+
+
+def test_exact_bouchard_gap_is_tight_on_the_ray_and_detects_a_smaller_coefficient() -> None:
+    for D in (3, 8, 32):
+        for t in (1.0, 10.0, 100.0):
+            o = np.concatenate([[t], np.full(D - 1, -t)])
+            gap, size = bouchard_gap_exact(o, t)
+            assert gap >= -1e-50 * size and gap <= D * math.log1p(math.exp(-t)) + 1e-50 * size
+    o = np.concatenate([[16.0], np.full(7, -16.0)])
+    assert bouchard_gap_exact(o, 16.0, -0.0626)[0] < 0 < bouchard_gap_exact(o, 16.0, -1 / 16)[0]
+
+
+def test_exact_and_float_gaps_agree_at_moderate_inputs() -> None:
+    o = 3 * torch.randn(20, 6, generator=_gen(3), dtype=torch.float64)
+    xi = torch.linspace(-5, 5, 20, dtype=torch.float64)
+    floats = bouchard_gap(o, 0, xi)
+    for k in range(20):
+        assert float(bouchard_gap_exact(o[k].tolist(), float(xi[k]))[0]) == pytest.approx(float(floats[k]), abs=1e-10)
+
+
+def test_step_costs_are_exact_polynomials() -> None:
+    for D, d in ((16, 4), (64, 16), (300, 7)):
+        factored, naive = step_costs(D, d, _gen(D))
+        assert (factored, naive) == (8 * d * d + 6 * d, 6 * D * d)
+
+
 def test_bouchard_gap_sign() -> None:
     o = 4 * torch.randn(200, 1, 6, generator=_gen(2), dtype=torch.float64)
     xi = torch.linspace(-10, 10, 41, dtype=torch.float64)[None, :]
@@ -85,3 +141,15 @@ def test_factored_step_detects_a_wrong_gradient() -> None:
     step = factored_step("taylor", Q, wbar, W[1:2], h, 6)
     _, grad_h, _ = naive_step("taylor", W, h, 2)  # a different target class
     assert not torch.allclose(step.grad_h, grad_h)
+
+
+def test_spherical_map_is_scale_invariant_exactly_only_without_eps() -> None:
+    from fractions import Fraction
+
+    from claims.dbv2016.scale_invariance import exact_map
+
+    o = [Fraction(1, 10**7), Fraction(0), Fraction(-3, 10**7)]
+    scaled = [Fraction(5) * v for v in o]
+    assert exact_map(scaled, Fraction(0)) == exact_map(o, Fraction(0))
+    assert exact_map(scaled, Fraction(1e-13)) != exact_map(o, Fraction(1e-13))
+    assert exact_map(scaled, Fraction(5e-324)) != exact_map(o, Fraction(5e-324))
