@@ -20,8 +20,9 @@ from verifiers.model import Context, Outcome, Resolution
 
 #: Examples a local search starts from at once before Hypothesis explores further (multi-start).
 PROBE_EXAMPLES = 5
-#: Scale factors of the ray search: the best points are pushed outwards along their own direction.
-RAY_FACTORS = tuple(2.0**j for j in range(1, 41))
+#: Scale factors of the ray search: the best points are pushed outwards along their own direction, and
+#: towards 0 (``2^-j``), where statements about scaling or small inputs break.
+RAY_FACTORS = tuple(2.0**j for j in range(1, 41)) + tuple(2.0**-j for j in range(1, 41))
 
 #: A search whose examples satisfy the hypotheses less often than this is inconclusive.
 MIN_VALID_FRACTION = 0.5
@@ -192,9 +193,10 @@ def maximize(
     (multi-start), then Hypothesis goes on exploring with ``target()``, and the
     best ``starts`` examples of the whole search, plus the given ``corners`` of
     the domain, are ascended from at the end. With ``rays``, the best points
-    (vectors) are then pushed outwards along their own direction by the factors of
-    :data:`RAY_FACTORS` up to the profile's ``max_magnitude``: the unbounded
-    directions of the domain, where asymptotically tight bounds are approached.
+    (vectors) are then scaled along their own direction by the factors of
+    :data:`RAY_FACTORS`, outwards up to the profile's ``max_magnitude`` (the unbounded
+    directions of the domain, where asymptotically tight bounds are approached) and
+    inwards towards 0.
     Returns the best point, its value, and search statistics (including the best
     value before the local search, the number of local-search evaluations and
     what was explored).
@@ -250,8 +252,8 @@ def _ray(objective: Callable[[Any], float], point: Any, max_magnitude: float,
     size = float(np.abs(point).max())
     best, best_value, evaluations = point, -np.inf, 0
     for factor in RAY_FACTORS:
-        if size * factor > max_magnitude:
-            break
+        if size * factor > max_magnitude or size * factor < 1e-300:
+            continue
         candidate = point * factor
         explored.see(candidate)
         evaluations += 1

@@ -16,6 +16,10 @@ import sympy as sp
 from verifiers.model import Outcome, Premise, Resolution, Scope
 
 _NUMERIC_TOL = 1e-12
+#: Digits of the numeric search for a counterexample to an identity, and the residual it must exceed: a true
+#: identity evaluates to about 10^-WITNESS_DIGITS at a rational point, so tiny exact residuals still count.
+WITNESS_DIGITS = 60
+_WITNESS_TOL = 1e-40
 #: An identity decided exactly: any non-zero residual is detected.
 EXACT_IDENTITY = Resolution(0.0, "lhs - rhs")
 
@@ -134,10 +138,10 @@ def _numeric_witness(residual: sp.Expr, seed: int, trials: int) -> tuple[dict[st
     for _ in range(trials):
         point = {s: _sample(s, rng) for s in symbols}
         try:
-            value = complex(residual.evalf(30, subs=point))
+            value = complex(residual.evalf(WITNESS_DIGITS, subs=point))
         except (TypeError, ValueError, ZeroDivisionError):
             continue
-        if value.imag == 0 and abs(value.real) > _NUMERIC_TOL and value.real == value.real:
+        if value.imag == 0 and abs(value.real) > _WITNESS_TOL and value.real == value.real:
             return {s.name: float(v) for s, v in point.items()}, value.real
     return None
 
@@ -154,5 +158,5 @@ def _sample(symbol: sp.Symbol, rng: random.Random) -> sp.Rational:
     return magnitude if rng.random() < 0.5 else -magnitude
 
 __all__ = [
-    "EXACT_IDENTITY", "latex", "identity", "equals", "supremum", "bounded_by",
+    "EXACT_IDENTITY", "WITNESS_DIGITS", "latex", "identity", "equals", "supremum", "bounded_by",
 ]
