@@ -127,6 +127,22 @@ def _discounts_off_by_one(n: int) -> np.ndarray:
     return 1.0 / np.log2(np.arange(3, n + 3, dtype=np.float64))
 
 
+def _pivot_threshold_support_flipped(values: list[float], ops, choose) -> float:  # noqa: ANN001
+    """Duchi et al.'s pivot threshold with the support test reversed (the pivot kept when the sum is >= 1)."""
+    candidates, total, count = list(values), 0.0, 0
+    while candidates:
+        pivot = candidates[choose(len(candidates))]
+        ops.comparisons += len(candidates)
+        upper = [v for v in candidates if v >= pivot]
+        lower = [v for v in candidates if v < pivot]
+        if (total + sum(upper)) - (count + len(upper)) * pivot >= 1:
+            total, count, candidates = total + sum(upper), count + len(upper), lower
+        else:
+            upper.remove(pivot)
+            candidates = upper
+    return (total - 1) / max(count, 1)
+
+
 SPARSEMAX_THRESHOLD_SIGN = Mutant(
     "sparsemax-threshold-sign", "sparsemax threshold τ = (Σ_{j≤r} z_(j) + 1)/r: the sign of the 1 is flipped",
     "claims.pu2026.maps:sparsemax", _sparsemax_threshold_sign,
@@ -185,3 +201,7 @@ SSM_RISK_WITHOUT_LOGQ = Mutant(
 DCG_DISCOUNT_OFF_BY_ONE = Mutant(
     "dcg-discount-off-by-one", "DCG discounts 1/log2(2 + r) instead of 1/log2(1 + r)",
     "claims.pu2026.ranking:discounts", _discounts_off_by_one, ("pu2026/ndcg-at-k",))
+
+PIVOT_SUPPORT_TEST_FLIPPED = Mutant(
+    "pivot-support-test-flipped", "the pivot sparsemax threshold keeps a pivot when Σ(z_j - z_k) >= 1 (test reversed)",
+    "claims.pu2026.output_layers:pivot_threshold", _pivot_threshold_support_flipped, ("pu2026/sparsemax-cost",))
