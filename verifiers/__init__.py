@@ -28,7 +28,7 @@ from verifiers.model import (
     literature,
     special_case,
 )
-from verifiers.params import Choice, Choices, Flag, Integer, Real, Vector
+from verifiers.params import Choice, Choices, Derived, ExtendedReal, Flag, Integer, Real, Vector
 from verifiers.runner import run_all, run_check, run_claim
 
 __all__ = [
@@ -36,5 +36,5 @@ __all__ = [
     "Choices", "Claim", "ClaimResult", "Context", "Evidence", "Flag", "Integer", "InvalidArgument",
     "InvalidClaim", "NegativeControl", "Origin", "Outcome", "Premise", "Real", "Reference", "Resolution",
     "Scope", "Source", "SuiteError", "Verdict", "check", "claim", "collect", "combine", "instance",
-    "literature", "profile", "run_all", "run_check", "run_claim", "special_case", "Vector",
+    "literature", "profile", "run_all", "run_check", "run_claim", "special_case", "Vector", "Derived", "ExtendedReal",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from verifiers.errors import InvalidArgument
@@ -144,6 +145,52 @@ class Choices:
         return "{" + ",".join(self.options) + "}"
 
 
+#: Spellings of a derived parameter's default on the command line.
+AUTO = ("auto", "none")
+
+
+@dataclass(frozen=True)
+class Derived(Real):
+    """A real parameter whose default ``None`` (``auto``) is derived from the claim's other parameters.
+
+    ``rule`` says how (e.g. ``"beta/2"``); a check reads the value with :func:`resolve`.
+    """
+
+    rule: str = ""
+
+    def parse(self, text: str) -> float | None:  # type: ignore[override]
+        """``auto`` for the derived value, else a real number."""
+        return None if text.strip().lower() in AUTO else super().parse(text)
+
+    def check(self, value: Any) -> str | None:
+        """``None`` is the derived default; anything else must lie in the declared interval."""
+        return None if value is None else super().check(value)
+
+    def describe(self) -> str:
+        """The interval, and what ``auto`` stands for."""
+        return f"{super().describe()} or auto (= {self.rule})"
+
+
+@dataclass(frozen=True)
+class ExtendedReal(Real):
+    """A real parameter that may also be ``+inf`` (``inf`` on the command line), e.g. "unbounded"."""
+
+    def check(self, value: Any) -> str | None:
+        """``+inf`` is allowed when the interval is unbounded above."""
+        if isinstance(value, float) and value == math.inf and self.max_value == math.inf:
+            return None
+        return super().check(value)
+
+    def describe(self) -> str:
+        """The interval, closed at +∞."""
+        return f"{super().describe()[:-1]}]"
+
+
+def resolve(value: float | None, derive: Callable[[], float]) -> float:
+    """A :class:`Derived` parameter's value: the given one, or ``derive()`` when it is ``None`` (``auto``)."""
+    return derive() if value is None else float(value)
+
+
 #: Vector kinds: any reals, positive entries, or a point of the probability simplex.
 VECTOR_KINDS = ("real", "positive", "simplex")
 #: How far a simplex vector's sum may be from 1 (command-line decimals such as 0.1,0.2,0.7).
@@ -197,11 +244,13 @@ class Vector:
         return f"{what.get(self.kind, self.kind)}, {size}, comma-separated"
 
 
-Param = Real | Integer | Flag | Choice | Choices | Vector
+Param = Real | Integer | Flag | Choice | Choices | Vector  # Derived and ExtendedReal are Reals
 
 
 def format_value(value: Any) -> str:
-    """Render a parameter value the way ``--set`` accepts it."""
+    """Render a parameter value the way ``--set`` accepts it (``auto`` for a derived default)."""
+    if value is None:
+        return "auto"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, tuple):
@@ -209,6 +258,6 @@ def format_value(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 __all__ = [
-    "Real", "Integer", "Flag", "Choice", "Choices", "Vector", "VECTOR_KINDS", "SIMPLEX_TOL", "Param",
-    "format_value",
+    "Real", "Integer", "Flag", "Choice", "Choices", "Vector", "Derived", "ExtendedReal", "resolve", "AUTO",
+    "VECTOR_KINDS", "SIMPLEX_TOL", "Param", "format_value",
 ]

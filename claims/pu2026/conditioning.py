@@ -20,7 +20,7 @@ import sympy as sp
 import torch
 
 from claims.pu2026.maps import softmax_jacobian
-from claims.pu2026.param_kinds import ExtendedReal
+from verifiers.params import ExtendedReal
 from verifiers import (
     OUR_FINDING,
     WHOLE,

@@ -22,7 +22,7 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from claims.pu2026.param_kinds import Derived, resolve
+from verifiers.params import Derived, resolve
 from verifiers import (
     OUR_FINDING,
     WHOLE,

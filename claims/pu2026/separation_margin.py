@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from claims.pu2026.dynamics import descend
 from claims.pu2026.maps import prediction_map
-from claims.pu2026.param_kinds import Derived, resolve
+from verifiers.params import Derived, resolve
 from verifiers import (
     SOURCE_STATEMENT,
     WHOLE,

@@ -17,7 +17,7 @@ import sympy as sp
 import torch
 
 from claims.pu2026.maps import softmax_jacobian
-from claims.pu2026.param_kinds import Derived, resolve
+from verifiers.params import Derived, resolve
 from claims.pu2026.sop import order_violation
 from verifiers import (
     OUR_FINDING,

@@ -25,7 +25,7 @@ import sympy as sp
 import torch
 
 from claims.pu2026.dynamics import GRAD_TOL, descend, steps_for
-from claims.pu2026.param_kinds import Derived, resolve
+from verifiers.params import Derived, resolve
 from claims.pu2026.rankmax import project_simplex
 from verifiers import (
     SOURCE_STATEMENT,
