@@ -291,7 +291,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     old = results_io.load(args.compare) if args.compare else None
     out = _prepare_out(args.out)
     catalogue, errors = lenient_collect()
-    budget, device = profile(args.profile), resolve_device(args.device)
+    # On a cluster each worker resolves ``auto`` itself, so GPU workers use their GPU.
+    budget, device = profile(args.profile), args.device if args.scheduler else resolve_device(args.device)
     chosen = [c for c in catalogue.claims if args.only in c.id]
     jobs = (os.cpu_count() or 1) if args.jobs is None else args.jobs
     if jobs < 1:
@@ -303,15 +304,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     env = results_io.environment(profile=budget.name, seed=args.seed, device=device,
                                  wall_seconds=time.perf_counter() - start)
     env["executor"] = f"dask {args.scheduler}" if args.scheduler else f"local pool, {jobs} process(es)"
+    env.update(results_io.provenance(out, profile=budget.name, seed=args.seed, only=args.only,
+                                     skip_mutants=args.skip_mutants))
     doc = results_io.document(catalogue, runs, env)
     doc["invalid_claims"] = [{"module": e.module, "claim_id": e.claim_id, "field": e.field, "message": str(e)}
                              for e in errors]
     if not args.skip_mutants:
         doc["mutants"] = _mutation_results(catalogue, {c.id for c in chosen}, budget, args.seed, jobs,
                                            args.scheduler)
+    doc["benchmarks"] = results_io.benchmarks()
     if old is not None:
-        doc["compared_with"] = {"path": str(args.compare), "environment": old.get("environment", {}),
-                                "results": old["results"]}
+        doc["compared_with"] = results_io.comparison(old, args.compare)
     results_io.write(doc, out / "results.json")
     (out / "index.html").write_text(render(doc), encoding="utf-8")
     passed = sum(r.passed for r in runs)

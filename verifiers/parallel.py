@@ -175,9 +175,10 @@ def _run(c: Claim, task: Task, budget: Budget, seed: int, device: str) -> ClaimR
     from contextlib import nullcontext
 
     from verifiers.mutation import active, mutant_named
-    from verifiers.runner import run_claim
+    from verifiers.runner import resolve_device, run_claim
 
     _, control, mutant = task
+    device = resolve_device(device) if device == "auto" else device
     nc = c.control(control)
     if control is not None and nc is None:
         raise KeyError(f"claim {c.id} has no negative control {control!r}")
