@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
+import shlex
 import subprocess
 from datetime import datetime, timezone
 from importlib import metadata
@@ -107,3 +109,81 @@ def load(path: Path) -> dict[str, Any]:
         raise InvalidArgument(f"results file {path} - at `$.results`: expected a list of records with "
                               "'key' and 'verdict'")
     return doc
+
+
+def _scalars(stats: Any) -> dict[str, Any]:
+    """The scalar numbers of a check's statistics (what a compared run keeps: the drift the report shows)."""
+    if not isinstance(stats, dict):
+        return {}
+    return {k: v for k, v in stats.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+def _run_summary(run: dict[str, Any]) -> dict[str, Any]:
+    """One run of a compared document, reduced to its verdicts, scopes and scalar statistics."""
+    evidence = [{"method": e.get("method"), "verdict": e.get("verdict"),
+                 "scope": {k: (e.get("scope") or {}).get(k, "") for k in ("kind", "restriction")},
+                 "statistics": _scalars(e.get("statistics"))}
+                for e in run.get("evidence") or [] if isinstance(e, dict)]
+    return {k: run.get(k) for k in ("key", "claim_id", "control", "verdict", "expected", "passed")} | \
+        {"evidence": evidence}
+
+
+def comparison(old: dict[str, Any], path: Path | str) -> dict[str, Any]:
+    """The summary of an older run that ``claims report --compare`` stores (``compared_with``).
+
+    Verdicts, expectations, check scopes and scalar statistics of every run, whether each mutant
+    was caught, and the environment: what the comparison shows, a small fraction of the old
+    document (no figures, steps, counterexamples or claim metadata).
+    """
+    summary: dict[str, Any] = {"path": str(path), "environment": old.get("environment", {}),
+                               "results": [_run_summary(r) for r in old.get("results", []) if isinstance(r, dict)]}
+    if isinstance(old.get("mutants"), list):
+        summary["mutants"] = [{"name": m.get("name"), "caught": bool(m.get("caught"))} for m in old["mutants"]
+                              if isinstance(m, dict)]
+    return summary
+
+
+def provenance(out: Path, *, profile: str, seed: int, only: str = "", skip_mutants: bool = False) -> dict[str, str]:
+    """How to recreate a report and find its code: ``command`` (``claims report ...``, to run at the
+    recorded commit) and ``code_root`` (the repository root relative to the report folder ``out``)."""
+    parts = ["claims report", f"--profile {profile}", f"--seed {seed}"]
+    if only:
+        parts.append(f"--only {shlex.quote(only)}")
+    if skip_mutants:
+        parts.append("--skip-mutants")
+    root = Path(__file__).resolve().parents[1]
+    try:
+        code_root = Path(os.path.relpath(root, Path(out).resolve())).as_posix()
+    except ValueError:  # another drive (Windows)
+        code_root = root.as_uri()
+    return {"command": " ".join(parts + ["--out report"]), "code_root": code_root}
+
+
+def benchmarks(folder: Path | None = None) -> dict[str, Any]:
+    """Summaries of the benchmark results the report shows (seed sweeps, mutation score, load time), if present."""
+    folder = folder or Path(__file__).resolve().parents[1] / "benchmarks" / "results"
+    found: dict[str, Any] = {}
+    keep = {"seed_sweep": ("profile", "seeds", "true_claim_runs", "false_failures", "control_runs",
+                           "control_misses", "wall_seconds"),
+            "seed_sweep_controls": ("profile", "seeds", "true_claim_runs", "false_failures", "control_runs",
+                                    "control_misses", "wall_seconds"),
+            "mutation": ("killed", "non_equivalent", "score", "equivalent", "mutants", "wall_seconds"),
+            "report_load": ("claims", "median_load_event_ms", "target_ms", "html_bytes")}
+    for name, fields in keep.items():
+        try:
+            data = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(data, dict):
+            continue
+        record = {k: data[k] for k in fields if k in data}
+        if isinstance(data.get("claims"), dict):
+            record["claims"] = len(data["claims"])
+        if isinstance(data.get("survivors"), list):
+            record["survivors"] = len(data["survivors"])
+        if isinstance(data.get("targets"), list):
+            record["targets"] = len(data["targets"])
+        env = data.get("environment")
+        record["date"] = str(env.get("date", "")) if isinstance(env, dict) else ""
+        found[name] = record
+    return found

@@ -41,7 +41,7 @@ def _entropy_sign(p: np.ndarray, log_p: np.ndarray) -> float:
 SOFTMAX_WITHOUT_MAX = Mutant(
     "softmax-without-max-subtraction",
     "the log-softmax behind losses.log_softmax, softmax and cross_entropy skips the max-subtraction",
-    "claims.cs231n.losses:_log_softmax", _log_softmax_without_max, ("cs231n/ce-is-kl",))
+    "claims.cs231n.losses:_log_softmax", _log_softmax_without_max, ("cs231n/softening",))
 
 STABLE_FORMULA_WITHOUT_MAX = Mutant(
     "stable-softmax-without-max-subtraction", "the 'stable' softmax formula is evaluated as exp(s)/Σexp(s)",
