@@ -93,15 +93,28 @@ def forall(
     *,
     hypotheses: Callable[[Any], bool] | None = None,
     what: str = "the property",
+    corners: Sequence[Any] = (),
 ) -> Outcome:
     """Search for an example where ``prop`` fails.
 
     ``prop(x)`` returns ``True`` when the claim holds at ``x``; ``False`` or a
     string (the reason) when it fails. Examples rejected by ``hypotheses`` do not
-    count; if most are rejected the result is ``inconclusive``.
+    count; if most are rejected the result is ``inconclusive``. The given
+    ``corners`` (structured points of the domain) are tried first: a failure there
+    refutes at once, without a search.
     """
     counts = {"tried": 0, "valid": 0}
     explored = Explored()
+    for corner in corners:
+        explored.see(corner)
+        if hypotheses is not None and not hypotheses(corner):
+            continue
+        verdict = prop(corner)
+        if verdict is not True:
+            detail = verdict if isinstance(verdict, str) else f"{what} fails"
+            return Outcome(verdict="refuted", reason=f"counterexample at a given corner of the domain: {detail}",
+                           statistics={**counts, "corners": len(corners)}, explored=explored.record(),
+                           counterexample={"example": _plain(corner), "detail": detail})
 
     @hypothesis_seed(ctx.seed)
     @_settings(ctx)
@@ -152,10 +165,21 @@ def exists(
     is_witness: Callable[[Any], bool],
     *,
     what: str = "a witness",
+    corners: Sequence[Any] = (),
 ) -> Outcome:
-    """Search for a witness of an existence claim: found is ``supported``, not found ``inconclusive``."""
+    """Search for a witness of an existence claim: found is ``supported``, not found ``inconclusive``.
+
+    The given ``corners`` (candidate witnesses) are tried before the search.
+    """
     counts = {"tried": 0}
     explored = Explored()
+    for corner in corners:
+        counts["tried"] += 1
+        explored.see(corner)
+        if is_witness(corner):
+            return Outcome(verdict="supported", reason=f"found {what} among the given corners",
+                           statistics={**counts, "witness": _plain(corner)}, explored=explored.record(),
+                           steps=(f"witness: {_plain(corner)}",))
 
     @hypothesis_seed(ctx.seed)
     @_settings(ctx)
@@ -288,6 +312,15 @@ def upper_bound(
     the result is ``inconclusive``. ``corners`` and ``rays`` are passed to
     :func:`maximize`.
     """
+    for corner in corners:
+        value = float(objective(corner))
+        if value > bound + tol:
+            figure = {"kind": "tightness", "bound": bound, "best": value, "tolerance": tol,
+                      "best_random_search": value}
+            return Outcome(verdict="refuted", reason=f"value {value:.6g} at a given corner exceeds the bound {bound:g}",
+                           statistics={"bound": bound, "gap": bound - value, "corners": len(corners)},
+                           counterexample={"example": _plain(corner), "value": value}, figures=(figure,),
+                           resolution=Resolution(tol, "bound"))
     best, value, stats = maximize(ctx, strategy, objective, local=local, corners=corners, rays=rays)
     explored = stats.pop("explored")
     stats = {**stats, "bound": bound, "gap": bound - value}

@@ -174,3 +174,12 @@ def test_variance_estimate_and_its_standard_error() -> None:
     est = seq.running_variance(ctx, lambda g, m: 2.0 * torch.randn(m, generator=g, dtype=torch.float64))(200_000)
     assert est.value == pytest.approx(4.0, abs=5 * est.se)
     assert est.se == pytest.approx(4.0 * math.sqrt(2 / 200_000), rel=0.05)
+
+
+def test_corners_are_tried_before_the_search() -> None:
+    """A failing corner refutes at once; a witness corner supports an existence claim; a corner above a bound."""
+    out = prop.forall(CTX, st.integers(0, 10), lambda n: n < 100, corners=(1000,))
+    assert out.verdict == "refuted" and out.counterexample["example"] == 1000 and "corner" in out.reason
+    assert prop.exists(CTX, st.integers(0, 10), lambda n: n == 777, corners=(777,)).verdict == "supported"
+    out = prop.upper_bound(CTX, st.just(np.zeros(2)), lambda v: float(np.sum(v)), 1.0, corners=(np.ones(2),))
+    assert out.verdict == "refuted" and out.counterexample["value"] == 2.0
