@@ -57,8 +57,10 @@ def interval(d: np.ndarray, test: Test, level: float, seed: int = 0) -> Interval
         k = int((nonzero > 0).sum())
         p = float(sps.binomtest(k, nonzero.size, 0.5).pvalue) if nonzero.size else 1.0
         lo_rank = int(sps.binom.ppf(level / 2, n, 0.5))
+        if lo_rank == 0:  # too few seeds for any order statistic to reach the level: no decision possible
+            return Interval(float(np.median(d)), -math.inf, math.inf, float(k), p)
         order = np.sort(d)
-        low, high = order[max(lo_rank - 1, 0)], order[min(n - lo_rank, n - 1)]
+        low, high = order[lo_rank - 1], order[n - lo_rank]
         return Interval(float(np.median(d)), float(low), float(high), float(k), p)
     mean, sd = float(d.mean()), float(d.std(ddof=1)) if n > 1 else 0.0
     if sd == 0.0:

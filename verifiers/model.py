@@ -352,9 +352,20 @@ class ClaimResult:
         return not self.problems
 
     @property
+    def undecided_experiment(self) -> bool:
+        """An honest "cannot tell at this budget": inconclusive only because experiment checks ran out of seeds."""
+        undecided = [e for e in self.evidence if e.verdict == "inconclusive"]
+        return self.verdict == "inconclusive" and all(e.method == "experiment" for e in undecided)
+
+    @property
     def problems(self) -> list[str]:
-        """Why the run does not pass: a verdict other than expected, or a proof inside a negative control."""
-        matches = self.verdict in HOLDS if self.expected == "holds" else self.verdict == self.expected
+        """Why the run does not pass: a verdict other than expected, or a proof inside a negative control.
+
+        A claim expected to hold that comes out inconclusive only because its experiments could not
+        decide within the profile's seeds passes (as "undecided"); its controls must still be refuted.
+        """
+        holds = self.verdict in HOLDS or (self.control is None and self.undecided_experiment)
+        matches = holds if self.expected == "holds" else self.verdict == self.expected
         found = [] if matches else [f"verdict {self.verdict}, expected {self.expected}"]
         if self.control is not None:
             found += [f"the {e.method} check says 'proved' inside the negative control {self.control}: a check that "

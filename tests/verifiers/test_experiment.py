@@ -24,7 +24,7 @@ def noisy(effect: float, sd: float = 0.1):  # noqa: ANN201
 def test_a_clear_effect_is_supported_and_identical_arms_refute_a_claimed_improvement(test: str) -> None:
     out = ex.paired(CTX, noisy(1.0), arms=("A", "B"), metric="accuracy", test=test, stages=(8, 16))
     assert out.verdict == "supported" and out.statistics["ci_low"] > 0
-    same = ex.paired(CTX, lambda seed: (0.5, 0.5), arms=("A", "A"), metric="accuracy", test=test)
+    same = ex.paired(CTX, lambda seed: (0.5, 0.5), arms=("A", "A"), metric="accuracy", test=test, stages=(8, 16))
     assert same.verdict == "refuted"
 
 
@@ -51,3 +51,19 @@ def test_the_t_interval_matches_scipy() -> None:
     est = ex.interval(d, "t", 0.05)
     low, high = stats.ttest_1samp(d, 0).confidence_interval(0.95)
     assert est.low == pytest.approx(low) and est.high == pytest.approx(high)
+
+
+def test_the_sign_test_cannot_decide_with_too_few_seeds() -> None:
+    """With 4 seeds no order statistic reaches level 0.01: the interval is unbounded, the stage undecided."""
+    est = ex.interval(np.array([1.0, 2.0, 3.0, 4.0]), "sign", 0.01)
+    assert est.low == -np.inf and est.high == np.inf
+
+
+def test_an_undecided_experiment_passes_as_undecided_but_an_undecided_control_fails() -> None:
+    from tests.verifiers._fixtures import bound, make_claim
+    from verifiers import Outcome, run_all
+
+    undecided = lambda ctx: Outcome(verdict="inconclusive", reason="too few seeds")  # noqa: E731
+    main, control = run_all(bound(make_claim(), "experiment", undecided), budget=profile("quick"), seed=0)
+    assert main.passed and main.undecided_experiment
+    assert not control.passed
