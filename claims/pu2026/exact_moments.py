@@ -18,10 +18,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 from scipy.special import gammaln, logsumexp
+
+from verifiers import Context, Outcome, Resolution, instance
 
 #: Largest number of count vectors enumerated at once (memory bound, ~ 40 bytes per vector and class).
 MAX_VECTORS = 4_000_000
@@ -165,3 +167,39 @@ def panel(rel_resolution: float) -> tuple[SmallDesign, ...]:
             _small("n3-uniform", s3, np.ones(3), 5 + extra),
             _small("n3-skewed", (0.0, 1.0, 2.0), (0.6, 0.3, 0.1), 5 + extra),
             _small("n4-tempered", s4, np.exp(0.6 * s4), 4 + extra))
+
+
+def exact_coefficient(ctx: Context, claimed: float, scaled: Callable[[SmallDesign, int, LogMoments], float], *,
+                      quantity: str, series: str, margin: float, scale: float, extra: dict | None = None) -> Outcome:
+    """Exact ``scaled(design, k, moments)`` on every small design, Richardson-extrapolated to k → ∞, against ``claimed``.
+
+    Each design's limit must lie within ``margin`` times its extrapolation error (plus 1e-12) of
+    ``claimed``; the largest such tolerance is the check's resolution (relative to ``scale``).
+    ``series`` names the plotted quantity, e.g. "k·Var log Ẑ_k/χ²".
+    """
+    rows, worst = [], 0.0
+    for d in panel(ctx.budget.rel_resolution):
+        values = [scaled(d, k, m) for k, m in zip(d.ks, d.moments())]
+        limit = richardson(values)
+        tol = margin * limit.error + 1e-12
+        worst = max(worst, tol)
+        rows.append({"design": d.name, "chi_square": d.chi2, "k_grid": list(d.ks), "values": values,
+                     "limit": limit.value, "error": limit.error, "tolerance": tol, "deviation": limit.value - claimed})
+    last = rows[-1]
+    figure = {"kind": "line", "title": f"exact {series}, design {last['design']}", "xlabel": "k", "ylabel": series,
+              "log": False, "x": [float(k) for k in last["k_grid"]], "y": last["values"], "exact": True,
+              "claimed": [claimed] * len(last["k_grid"])}
+    common = {"statistics": {"designs": rows, **(extra or {})}, "figures": (figure,),
+              "scope": instance("small designs " + ", ".join(
+                  f"{r['design']} (χ² = {r['chi_square']:.3g}, k ≤ {r['k_grid'][-1]})" for r in rows)),
+              "resolution": Resolution(worst, quantity, 0.0, worst / scale)}
+    bad = [r for r in rows if abs(r["deviation"]) > r["tolerance"]]
+    if bad:
+        r = bad[0]
+        return Outcome(verdict="refuted", counterexample={"design": r["design"], "limit": r["limit"],
+                                                          "claimed": claimed},
+                       reason=f"{r['design']}: the exact {series} extrapolates to {r['limit']:.8f} ± "
+                              f"{r['tolerance']:.1e}, not {claimed:g}", **common)
+    return Outcome(verdict="supported", **common,
+                   reason=f"on all {len(rows)} designs the exact {series} extrapolates to {claimed:g} within "
+                          f"{worst:.1e} (Richardson over k up to {max(r['k_grid'][-1] for r in rows)})")

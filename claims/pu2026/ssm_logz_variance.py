@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from claims.pu2026 import delta_method
-from claims.pu2026.exact_moments import panel, richardson
+from claims.pu2026.exact_moments import exact_coefficient
 from claims.pu2026.rows import RunningRows, fit_weights, inverse_power_columns
 from claims.pu2026.sampling import chi_square, design, nested_weight_errors, weight_variance
 from claims.pu2026.ssm_logz_bias import EXACT_MARGIN, FIRST_ROWS, max_rows, mc_grid
@@ -30,7 +30,6 @@ from verifiers import (
     Outcome,
     Real,
     Reference,
-    Resolution,
     check,
     claim,
     instance,
@@ -95,31 +94,9 @@ def variance_symbolic(ctx: Context) -> Outcome:
 @check(SSM_LOGZ_VARIANCE, "empirical")
 def variance_exact(ctx: Context) -> Outcome:
     """Exact Var log Ẑ_k on small designs (enumeration), Richardson-extrapolated k·Var/χ² against coef."""
-    coef, rows, worst = ctx["coef"], [], 0.0
-    for d in panel(ctx.budget.rel_resolution):
-        values = [k * m.variance / d.chi2 for k, m in zip(d.ks, d.moments())]
-        limit = richardson(values)
-        tol = EXACT_MARGIN * limit.error + 1e-12
-        worst = max(worst, tol)
-        rows.append({"design": d.name, "chi_square": d.chi2, "k_grid": list(d.ks), "scaled_variance": values,
-                     "limit": limit.value, "error": limit.error, "tolerance": tol, "deviation": limit.value - coef})
-    last = rows[-1]
-    figure = {"kind": "line", "title": f"exact k·Var log Ẑ_k/χ², design {last['design']}", "xlabel": "k",
-              "ylabel": "k·Var/χ²", "log": False, "x": [float(k) for k in last["k_grid"]],
-              "y": last["scaled_variance"], "exact": True, "claimed": [coef] * len(last["k_grid"])}
-    common = {"statistics": {"designs": rows, **_variant_stats()}, "figures": (figure,),
-              "scope": instance("small designs " + ", ".join(
-                  f"{r['design']} (χ² = {r['chi_square']:.3g}, k ≤ {r['k_grid'][-1]})" for r in rows)),
-              "resolution": Resolution(worst, "coefficient of χ²/k", 0.0, worst / SCALE)}
-    bad = [r for r in rows if abs(r["deviation"]) > r["tolerance"]]
-    if bad:
-        r = bad[0]
-        return Outcome(verdict="refuted", counterexample={"design": r["design"], "limit": r["limit"], "claimed": coef},
-                       reason=f"{r['design']}: the exact k·Var/χ² extrapolates to {r['limit']:.8f} ± "
-                              f"{r['tolerance']:.1e}, not {coef:g}", **common)
-    return Outcome(verdict="supported", **common,
-                   reason=f"on all {len(rows)} designs the exact k·Var log Ẑ_k/χ² extrapolates to {coef:g} within "
-                          f"{worst:.1e} (Richardson over k up to {max(r['k_grid'][-1] for r in rows)})")
+    return exact_coefficient(ctx, ctx["coef"], lambda d, k, m: k * m.variance / d.chi2,
+                             quantity="coefficient of χ²/k", series="k·Var log Ẑ_k/χ²", margin=EXACT_MARGIN,
+                             scale=SCALE, extra=_variant_stats())
 
 
 class _Coefficient:
