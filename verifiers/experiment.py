@@ -24,13 +24,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from scipy import stats as sps
 
 from verifiers.model import Context, Outcome, Resolution, instance
 
+_T = TypeVar("_T")
 Direction = Literal["greater", "less", "equal"]
 Test = Literal["t", "sign", "bootstrap"]
 #: Default level of an experiment's decision (over all its stages).
@@ -162,6 +163,72 @@ def _outcome(verdict: str, est: Interval, a: list[float], b: list[float], arms: 
                    scope=instance(", ".join(f"{k} = {v}" for k, v in setup.items()) or "the experiment's setup"),
                    counterexample={"effect": est.effect, "ci": [est.low, est.high]} if verdict == "refuted" else None)
 
+def staged(stages: Sequence[int], first: int, compute: Callable[[list[int]], list[_T]]) -> Callable[[int], _T]:
+    """``run(seed)`` for :func:`paired` that computes a whole stage of seeds in one batch.
+
+    ``first`` is the first seed (``ctx.seed``); a request for seed ``first + i`` computes every seed up to the
+    end of the stage holding ``i`` (``stages`` are cumulative counts), so a batch never runs a seed the
+    sequential decision would not ask for.
+    """
+    cache: dict[int, _T] = {}
+
+    def run(seed: int) -> _T:
+        if seed not in cache:
+            i = seed - first
+            end = next((s for s in stages if s > i), i + 1)
+            batch = [first + j for j in range(i, end)]
+            cache.update(zip(batch, compute(batch)))
+        return cache[seed]
+
+    return run
+
+
+def at_least(stages: Sequence[int], n: int) -> tuple[int, ...]:
+    """``stages`` scaled up (proportionally, rounded up) so that the last stage has at least ``n`` seeds."""
+    factor = max(1.0, n / stages[-1])
+    return tuple(math.ceil(factor * s) for s in stages)
+
+
+def conjunction(parts: Sequence[tuple[str, Outcome]]) -> Outcome:
+    """One verdict from several decisions of a claim: supported when every part is, refuted when any part is,
+    else inconclusive. The first part's scope and resolution are kept; each part's record is under its name."""
+    verdicts = [o.verdict for _, o in parts]
+    verdict = ("refuted" if "refuted" in verdicts else
+               "supported" if all(v == "supported" for v in verdicts) else "inconclusive")
+    bad = next((o.counterexample for _, o in parts if o.verdict == "refuted"), None)
+    return parts[0][1].but(
+        verdict=verdict, reason="; ".join(f"{name}: {o.verdict}: {o.reason}" for name, o in parts),
+        statistics={"parts": {name: dict(o.statistics) for name, o in parts}},
+        figures=tuple({**f, "title": f"{name}: {f.get('title', '')}"} for name, o in parts for f in o.figures),
+        counterexample=bad)
+
+
+class RunAdam:
+    """Adam with one learning rate per run: every parameter's leading dimension indexes the runs trained at once."""
+
+    def __init__(self, params: Sequence[Any], lr: Any, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8) -> None:
+        import torch
+
+        self.params, self.lr, self.betas, self.eps, self.t = list(params), lr, betas, eps, 0
+        self.m = [torch.zeros_like(p) for p in self.params]
+        self.v = [torch.zeros_like(p) for p in self.params]
+
+    def step(self) -> None:
+        """One Adam update of every parameter from its ``.grad`` (which is then cleared)."""
+        import torch
+
+        b1, b2 = self.betas
+        self.t += 1
+        c1, c2 = 1 - b1**self.t, 1 - b2**self.t
+        with torch.no_grad():
+            for p, m, v in zip(self.params, self.m, self.v):
+                m.mul_(b1).add_(p.grad, alpha=1 - b1)
+                v.mul_(b2).addcmul_(p.grad, p.grad, value=1 - b2)
+                p.sub_(self.lr.view(-1, *[1] * (p.dim() - 1)) * (m / c1) / ((v / c2).sqrt() + self.eps))
+                p.grad = None
+
+
 __all__ = [
-    "Direction", "Test", "LEVEL", "Interval", "interval", "paired",
+    "Direction", "Test", "LEVEL", "Interval", "interval", "paired", "staged", "at_least", "conjunction", "RunAdam",
 ]

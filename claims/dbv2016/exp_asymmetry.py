@@ -63,7 +63,7 @@ def asymmetry_experiment(ctx: Context) -> Outcome:
     arm = ctx["arm"]
     settings, compute = mlp.comparison(lambda s: mlp.digits(s, ctx.device), (arm, "even-taylor"), schedule,
                                        ctx.seed)
-    run = mlp.staged(ctx.budget.experiment_seeds, ctx.seed, compute)
+    run = ex.staged(ctx.budget.experiment_seeds, ctx.seed, compute)
     setup = {"data": "load_digits", **mlp.digits(ctx.seed, "cpu").sizes(), **schedule.record(),
              "chosen (lr, epochs)": {n: (s.lr, schedule.epochs_at(s.checkpoint)) for n, s in settings.items()}}
     return ex.paired(ctx, lambda s: (run(s)[arm], run(s)["even-taylor"]), arms=(arm, "even-taylor"),

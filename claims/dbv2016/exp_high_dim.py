@@ -94,7 +94,7 @@ def high_dim_experiment(ctx: Context) -> Outcome:
              "chosen (lr, epochs) per class count": {
                  d: {n: (st.lr, schedule.epochs_at(st.checkpoint)) for n, st in s.items()}
                  for d, (s, _) in per_count.items()}}
-    return ex.paired(ctx, mlp.staged(ctx.budget.experiment_seeds, ctx.seed, compute),
+    return ex.paired(ctx, ex.staged(ctx.budget.experiment_seeds, ctx.seed, compute),
                      arms=(f"slope of {rival} − log-softmax", "0"), metric="test error (%) per decade of classes",
                      setup=setup)
 

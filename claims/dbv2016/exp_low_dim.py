@@ -86,8 +86,8 @@ def low_dim_experiment(ctx: Context) -> Outcome:
     losses = (base, "taylor", "spherical")
     settings, compute = mlp.comparison(lambda s: mlp.digits(s, ctx.device), losses, schedule, ctx.seed,
                                        ctx["metric"])
-    stages = mlp.at_least(ctx.budget.experiment_seeds, MIN_SEEDS)
-    run = mlp.staged(stages, ctx.seed, compute)
+    stages = ex.at_least(ctx.budget.experiment_seeds, MIN_SEEDS)
+    run = ex.staged(stages, ctx.seed, compute)
     rel = lambda s, alt: run(s)[alt] / max(run(s)[base], 1e-9) - 1.0  # noqa: E731
     nu, level, ours = ctx["noticeably"], ex.LEVEL / 2, ctx["reading"] == "ours"
     setup = {"data": "load_digits", **mlp.digits(ctx.seed, "cpu").sizes(), **schedule.record(),
@@ -95,7 +95,7 @@ def low_dim_experiment(ctx: Context) -> Outcome:
              "metric": ctx["metric"], "noticeably": nu}
     metric = f"relative change of the test {ctx['metric']} against {base}"
     common = dict(metric=metric, level=level, stages=stages, setup=setup)
-    return mlp.conjunction([
+    return ex.conjunction([
         ("taylor", ex.paired(ctx, lambda s: (rel(s, "taylor"), 0.0), arms=(f"taylor/{base} − 1", "0"),
                              direction="greater" if ours else "less", margin=-nu if ours else nu, **common)),
         ("spherical", ex.paired(ctx, lambda s: (rel(s, "spherical"), 0.0), arms=(f"spherical/{base} − 1", "0"),

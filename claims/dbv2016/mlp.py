@@ -22,16 +22,13 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeVar
 
 import numpy as np
 import torch
 
 from claims.dbv2016.spherical import EPS
 from claims.dbv2016.spherical import numerator as spherical_numerator
-from verifiers import Outcome
-
-T = TypeVar("T")
+from verifiers.experiment import RunAdam
 
 LOSSES = ("log-softmax", "taylor", "spherical", "even-taylor")
 #: Fraction of a data set used for training (stratified); the rest is held out (validation or test).
@@ -190,28 +187,6 @@ def _per_loss(losses: Sequence[str], o: torch.Tensor, y: torch.Tensor, what: str
     return out
 
 
-class _Adam:
-    """Adam with one learning rate per run (torch's Adam takes one rate per parameter group)."""
-
-    def __init__(self, params: Sequence[torch.Tensor], lr: torch.Tensor, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8) -> None:
-        self.params, self.lr, self.betas, self.eps, self.t = list(params), lr, betas, eps, 0
-        self.m = [torch.zeros_like(p) for p in self.params]
-        self.v = [torch.zeros_like(p) for p in self.params]
-
-    @torch.no_grad()
-    def step(self) -> None:
-        """One Adam update of every parameter from its ``.grad`` (which is then cleared)."""
-        b1, b2 = self.betas
-        self.t += 1
-        c1, c2 = 1 - b1**self.t, 1 - b2**self.t
-        for p, m, v in zip(self.params, self.m, self.v):
-            m.mul_(b1).add_(p.grad, alpha=1 - b1)
-            v.mul_(b2).addcmul_(p.grad, p.grad, value=1 - b2)
-            p.sub_(self.lr.view(-1, *[1] * (p.dim() - 1)) * (m / c1) / ((v / c2).sqrt() + self.eps))
-            p.grad = None
-
-
 def train(splits: Sequence[Split], seeds: Sequence[int], arms: Sequence[tuple[str, float]], schedule: Schedule
           ) -> torch.Tensor:
     """Train one MLP per (seed, arm) at once; held-out error (%) and NLL at every checkpoint.
@@ -232,7 +207,7 @@ def train(splits: Sequence[Split], seeds: Sequence[int], arms: Sequence[tuple[st
     y = torch.stack([splits[i].y_train for i in which])
     inits = [_init(s, x.shape[-1], schedule.hidden, splits[0].classes) for s in seeds]
     params = [torch.stack([inits[i][k] for i in which]).to(device).requires_grad_() for k in range(4)]
-    opt = _Adam(params, torch.tensor([arms[a][1] for _, a in runs], device=device))
+    opt = RunAdam(params, torch.tensor([arms[a][1] for _, a in runs], device=device))
     n = x.shape[1]
     per_epoch = math.ceil(n / schedule.batch)
     total = schedule.epochs * per_epoch
@@ -305,37 +280,3 @@ def comparison(data: Callable[[int], Split], losses: Sequence[str], schedule: Sc
     return settings, compute
 
 
-def staged(stages: Sequence[int], first: int, compute: Callable[[list[int]], list[T]]) -> Callable[[int], T]:
-    """``run(seed)`` for :func:`verifiers.experiment.paired` computing a whole stage of seeds in one batch
-    (``stages`` are cumulative counts from seed ``first``)."""
-    cache: dict[int, T] = {}
-
-    def run(seed: int) -> T:
-        if seed not in cache:
-            i = seed - first
-            end = next((s for s in stages if s > i), i + 1)
-            batch = [first + j for j in range(i, end)]
-            cache.update(zip(batch, compute(batch)))
-        return cache[seed]
-
-    return run
-
-
-def at_least(stages: Sequence[int], n: int) -> tuple[int, ...]:
-    """``stages`` scaled up (proportionally, rounded up) so that the last stage has at least ``n`` seeds."""
-    factor = max(1.0, n / stages[-1])
-    return tuple(math.ceil(factor * s) for s in stages)
-
-
-def conjunction(parts: Sequence[tuple[str, Outcome]]) -> Outcome:
-    """One verdict from several decisions of a claim: supported when every part is, refuted when any part is,
-    else inconclusive. The first part's scope and resolution are kept; each part's record is under its name."""
-    verdicts = [o.verdict for _, o in parts]
-    verdict = ("refuted" if "refuted" in verdicts else
-               "supported" if all(v == "supported" for v in verdicts) else "inconclusive")
-    bad = next((o.counterexample for _, o in parts if o.verdict == "refuted"), None)
-    return parts[0][1].but(
-        verdict=verdict, reason="; ".join(f"{name}: {o.verdict}: {o.reason}" for name, o in parts),
-        statistics={"parts": {name: dict(o.statistics) for name, o in parts}},
-        figures=tuple({**f, "title": f"{name}: {f.get('title', '')}"} for name, o in parts for f in o.figures),
-        counterexample=bad)

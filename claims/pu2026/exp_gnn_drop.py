@@ -88,13 +88,13 @@ def gnn_drop_experiment(ctx: Context) -> Outcome:
                  if name == "graph" or ctx["backbone"] == "lightgcn"}
         return [{name: d[i] for name, d in drops.items()} for i in range(len(seeds))]
 
-    run = rs.staged(ctx.budget.experiment_seeds, ctx.seed, compute)
+    run = ex.staged(ctx.budget.experiment_seeds, ctx.seed, compute)
     setup = {"generator": "sbm_feedback", "users": users, "items": items, "blocks": BLOCKS, "affinity": AFFINITY,
              **backbones["graph"].record(), "learning rates swept (per seed, arm)": list(LRS), "drop": ctx["drop"]}
     arm = f"1 − {ctx['map']}/softmax"
     level = ex.LEVEL / 2
     graph = backbones["graph"].backbone
-    return rs.conjunction([
+    return ex.conjunction([
         ("drop", ex.paired(ctx, lambda s: (run(s)["graph"], 0.0), arms=(f"{arm} ({graph})", "0"),
                            metric="relative drop of the true NDCG@20", margin=ctx["drop"], test="bootstrap",
                            level=level, setup=setup)),

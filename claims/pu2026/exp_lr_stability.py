@@ -105,7 +105,7 @@ def lr_stability_experiment(ctx: Context) -> Outcome:
              "train items per user": COUNTS[0], "embedding": dim, "full-batch steps": steps,
              "optimizer": ctx["optimizer"], "grid (log2 lr)": list(GRIDS[ctx["optimizer"]]),
              "bisections": BISECTIONS, "ratio": ctx["ratio"]}
-    return ex.paired(ctx, rs.staged(stages, ctx.seed, compute), arms=("softmax", ctx["map"]),
+    return ex.paired(ctx, ex.staged(stages, ctx.seed, compute), arms=("softmax", ctx["map"]),
                      metric=f"log2 largest stable learning rate (softmax arm minus log2 {ctx['ratio']:g})",
                      direction="greater", test="sign", stages=stages, setup=setup)
 

@@ -92,11 +92,11 @@ def proposal_experiment(ctx: Context) -> Outcome:
         err = [gradient_error(d, s, proposals, runs.dim) for d, s in zip(data, seeds)]
         return [{p: (*err[i][a], float(c[i, a])) for a, p in enumerate(proposals)} for i in range(len(seeds))]
 
-    run = rs.staged(ctx.budget.experiment_seeds, ctx.seed, compute)
+    run = ex.staged(ctx.budget.experiment_seeds, ctx.seed, compute)
     setup = {"generator": "latent_feedback", "users": users, "items": items, "rank": RANK, **runs.record(),
              "negatives k": K, "gradient draws": DRAWS, "learning rates (swept)": lrs, "ssm_variant": SSM}
     p = ctx["proposal"]
-    out = rs.conjunction([
+    out = ex.conjunction([
         ("gradient error", ex.paired(ctx, lambda s: (run(s)[p][0], run(s)["uniform"][0]), arms=(p, "uniform"),
                                      metric="log mean squared error of the sampled gradient", direction="less",
                                      level=ex.LEVEL / 2, setup=setup)),

@@ -83,7 +83,7 @@ def sparse_convergence_experiment(ctx: Context) -> Outcome:
         return [{n: (*summary(curves[:, i, a, 1].numpy(), runs.every), chosen[i][n]) for a, n in enumerate(losses)}
                 for i in range(len(seeds))]
 
-    run = rs.staged(ctx.budget.experiment_seeds, ctx.seed, compute)
+    run = ex.staged(ctx.budget.experiment_seeds, ctx.seed, compute)
     setup = {"generator": "latent_feedback", "users": users, "items": items, "rank": RANK, **runs.record(),
              "learning rates swept (per seed, per loss)": list(LRS)}
     level = ex.LEVEL / 3
@@ -98,7 +98,7 @@ def sparse_convergence_experiment(ctx: Context) -> Outcome:
                                 metric="drop of true NDCG@20 from its peak to the end", direction="less",
                                 level=level, setup=setup)),
     ]
-    out = rs.conjunction(parts)
+    out = ex.conjunction(parts)
     seeds = range(ctx.seed, ctx.seed + out.statistics["parts"]["final"]["seeds"])
     chosen = {n: [run(s)[n][3] for s in seeds] for n in losses}
     return out.but(statistics={**out.statistics, "chosen learning rates": chosen})

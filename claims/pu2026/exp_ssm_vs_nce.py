@@ -101,12 +101,12 @@ def ssm_vs_nce_experiment(ctx: Context) -> Outcome:
         slope = lambda row: float(np.polyfit(tail, row[-TAIL:], 1)[0])  # noqa: E731
         return [(slope(c[i, :len(ks)]), slope(c[i, -len(ks):])) for i in range(len(seeds))]
 
-    run = rs.staged(ctx.budget.experiment_seeds, ctx.seed, compute)
+    run = ex.staged(ctx.budget.experiment_seeds, ctx.seed, compute)
     setup = {"generator": "latent_feedback", "users": users, "items": items, "rank": RANK, **runs.record(),
              "k": list(ks), "learning rates (swept)": lrs, "ssm_variant": SSM, "flat arm": flat,
              "user bias": ctx["user_bias"]}
     metric = "slope of the true NDCG@20 per doubling of k"
-    out = rs.conjunction([
+    out = ex.conjunction([
         ("ssm improves", ex.paired(ctx, lambda s: (run(s)[0], 0.0), arms=(SSM, "0"), metric=metric,
                                    level=ex.LEVEL / 2, setup=setup)),
         ("nce flattens", ex.paired(ctx, run, arms=(SSM, flat), metric=metric, level=ex.LEVEL / 2, setup=setup)),

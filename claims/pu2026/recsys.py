@@ -20,15 +20,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
 import torch
 
 from claims.pu2026.maps import TSALLIS_ALPHA, prediction_map, tsallis_omega
-from verifiers import Outcome
-
-T = TypeVar("T")
+from verifiers.experiment import RunAdam
 
 #: Cut-off of the ranking metric.
 TOP = 20
@@ -163,28 +160,6 @@ def init(seed: int, feedback: Feedback, dim: int, user_bias: bool = False) -> li
     return out + [torch.zeros(feedback.users, 1, dtype=DTYPE)] if user_bias else out
 
 
-class Adam:
-    """Adam with one learning rate per run (the leading dimension of every parameter)."""
-
-    def __init__(self, params: Sequence[torch.Tensor], lr: torch.Tensor, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8) -> None:
-        self.params, self.lr, self.betas, self.eps, self.t = list(params), lr, betas, eps, 0
-        self.m = [torch.zeros_like(p) for p in self.params]
-        self.v = [torch.zeros_like(p) for p in self.params]
-
-    @torch.no_grad()
-    def step(self) -> None:
-        """One update of every parameter from its ``.grad`` (then cleared)."""
-        b1, b2 = self.betas
-        self.t += 1
-        c1, c2 = 1 - b1**self.t, 1 - b2**self.t
-        for p, m, v in zip(self.params, self.m, self.v):
-            m.mul_(b1).add_(p.grad, alpha=1 - b1)
-            v.mul_(b2).addcmul_(p.grad, p.grad, value=1 - b2)
-            p.sub_(self.lr.view(-1, *[1] * (p.dim() - 1)) * (m / c1) / ((v / c2).sqrt() + self.eps))
-            p.grad = None
-
-
 class SGD:
     """Plain gradient descent with one learning rate per run."""
 
@@ -298,7 +273,7 @@ def train(params: list[torch.Tensor], loss: Loss, lrs: Sequence[float], steps: i
     lr = torch.tensor(list(lrs), dtype=params[0].dtype, device=params[0].device)
     for p in params:
         p.requires_grad_()
-    opt = Adam(params, lr) if optimizer == "adam" else SGD(params, lr)
+    opt = RunAdam(params, lr) if optimizer == "adam" else SGD(params, lr)
     diverged = torch.zeros(len(lrs), dtype=torch.bool, device=lr.device)
     out = []
     for step in range(steps):
@@ -333,40 +308,6 @@ def mf_params(data: Sequence[Feedback], seeds: Sequence[int], which: Sequence[in
     """Stacked initial MF parameters of each run (run ``r`` starts from the initialization of ``seeds[which[r]]``)."""
     inits = [init(s, d, dim, user_bias) for s, d in zip(seeds, data)]
     return [torch.stack([inits[i][k] for i in which]).to(data[0].train.device) for k in range(len(inits[0]))]
-
-
-def staged(stages: Sequence[int], first: int, compute: Callable[[list[int]], list[T]]) -> Callable[[int], T]:
-    """``run(seed)`` for :func:`verifiers.experiment.paired` that computes a whole stage of seeds in one batch.
-
-    ``first`` is the first seed (``ctx.seed``); a request for seed ``first + i`` computes every seed up to the
-    end of the stage holding ``i`` (``stages`` are cumulative counts), so a batch never runs a seed the
-    sequential decision would not ask for.
-    """
-    cache: dict[int, T] = {}
-
-    def run(seed: int) -> T:
-        if seed not in cache:
-            i = seed - first
-            end = next((s for s in stages if s > i), i + 1)
-            batch = [first + j for j in range(i, end)]
-            cache.update(zip(batch, compute(batch)))
-        return cache[seed]
-
-    return run
-
-
-def conjunction(parts: Sequence[tuple[str, Outcome]]) -> Outcome:
-    """One verdict from several decisions of a claim: supported when every part is, refuted when any part is,
-    else inconclusive. The first part's scope and resolution are kept; each part's record is under its name."""
-    verdicts = [o.verdict for _, o in parts]
-    verdict = ("refuted" if "refuted" in verdicts else
-               "supported" if all(v == "supported" for v in verdicts) else "inconclusive")
-    bad = next((o.counterexample for _, o in parts if o.verdict == "refuted"), None)
-    return parts[0][1].but(
-        verdict=verdict, reason="; ".join(f"{name}: {o.verdict}: {o.reason}" for name, o in parts),
-        statistics={"parts": {name: dict(o.statistics) for name, o in parts}},
-        figures=tuple({**f, "title": f"{name}: {f.get('title', '')}"} for name, o in parts for f in o.figures),
-        counterexample=bad)
 
 
 @dataclass(frozen=True)

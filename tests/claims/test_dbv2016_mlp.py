@@ -10,6 +10,7 @@ from claims.dbv2016 import mlp
 from claims.dbv2016.exp_high_dim import slope
 from claims.dbv2016.spherical import prediction
 from verifiers import Outcome
+from verifiers import experiment as ex
 
 
 @pytest.mark.parametrize("name", mlp.LOSSES)
@@ -58,7 +59,7 @@ def test_the_mixture_depends_on_seed_and_class_count_only() -> None:
 def test_batched_adam_equals_torch_adam_run_by_run() -> None:
     w = torch.randn(2, 3, generator=torch.Generator().manual_seed(2))
     ours = [w.clone().requires_grad_()]
-    opt = mlp._Adam(ours, torch.tensor([0.05, 0.2]))
+    opt = ex.RunAdam(ours, torch.tensor([0.05, 0.2]))
     refs = [w[r].clone().requires_grad_() for r in range(2)]
     ref_opts = [torch.optim.Adam([p], lr=lr) for p, lr in zip(refs, (0.05, 0.2))]
     for _ in range(4):
@@ -83,11 +84,11 @@ def test_identical_arms_train_identically_and_the_sweep_reads_the_validation_min
 
 
 def test_stage_helpers() -> None:
-    assert mlp.at_least((4, 8), 20) == (10, 20) and mlp.at_least((8, 16, 32), 20) == (8, 16, 32)
+    assert ex.at_least((4, 8), 20) == (10, 20) and ex.at_least((8, 16, 32), 20) == (8, 16, 32)
     calls: list[list[int]] = []
-    run = mlp.staged((1, 3), 7, lambda seeds: calls.append(seeds) or seeds)
+    run = ex.staged((1, 3), 7, lambda seeds: calls.append(seeds) or seeds)
     assert [run(s) for s in (7, 8, 9)] == [7, 8, 9] and calls == [[7], [8, 9]]
     assert slope(np.log10([10, 100, 1000]), np.array([1.0, 2.0, 3.0])) == pytest.approx(1.0)
     assert slope(np.log10([100, 100]), np.array([5.0, 5.0])) == 0.0
     verdicts = [Outcome(verdict="supported", reason=""), Outcome(verdict="refuted", reason="")]
-    assert mlp.conjunction([("a", verdicts[0]), ("b", verdicts[1])]).verdict == "refuted"
+    assert ex.conjunction([("a", verdicts[0]), ("b", verdicts[1])]).verdict == "refuted"

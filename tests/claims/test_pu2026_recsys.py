@@ -11,6 +11,7 @@ import torch
 from claims.pu2026 import recsys as rs
 from claims.pu2026.maps import fy_loss
 from verifiers import Outcome
+from verifiers import experiment as ex
 
 
 def _latent(seed: int = 0) -> rs.Feedback:
@@ -83,7 +84,7 @@ def test_batched_adam_equals_torch_adam_run_by_run() -> None:
     w = torch.randn(3, 4, generator=torch.Generator().manual_seed(4))
     lrs = [0.1, 0.01, 0.3]
     ours = [w.clone().requires_grad_()]
-    opt = rs.Adam(ours, torch.tensor(lrs))
+    opt = ex.RunAdam(ours, torch.tensor(lrs))
     refs = [w[r].clone().requires_grad_() for r in range(3)]
     ref_opts = [torch.optim.Adam([p], lr=lr) for p, lr in zip(refs, lrs)]
     for _ in range(5):
@@ -119,14 +120,14 @@ def test_staged_computes_each_stage_in_one_batch() -> None:
         calls.append(seeds)
         return [10 * s for s in seeds]
 
-    run = rs.staged((2, 5), 100, compute)
+    run = ex.staged((2, 5), 100, compute)
     assert [run(s) for s in range(100, 105)] == [1000, 1010, 1020, 1030, 1040]
     assert calls == [[100, 101], [102, 103, 104]]
 
 
 def test_conjunction_supports_only_when_every_part_does_and_refutes_when_one_does() -> None:
     ok, no, maybe = (Outcome(verdict=v, reason=v) for v in ("supported", "refuted", "inconclusive"))
-    assert rs.conjunction([("a", ok), ("b", ok)]).verdict == "supported"
-    assert rs.conjunction([("a", ok), ("b", maybe)]).verdict == "inconclusive"
-    both = rs.conjunction([("a", maybe), ("b", no)])
+    assert ex.conjunction([("a", ok), ("b", ok)]).verdict == "supported"
+    assert ex.conjunction([("a", ok), ("b", maybe)]).verdict == "inconclusive"
+    both = ex.conjunction([("a", maybe), ("b", no)])
     assert both.verdict == "refuted" and set(both.statistics["parts"]) == {"a", "b"}
