@@ -17,8 +17,9 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from claims.pu2026.maps import fy_loss, prediction_map
+from claims.pu2026.maps import TSALLIS_ALPHA, exact_alpha, fy_loss, prediction_map
 from verifiers import (
+    NOT_APPLICABLE,
     SOURCE_STATEMENT,
     WHOLE,
     Choices,
@@ -29,16 +30,22 @@ from verifiers import (
     Reference,
     check,
     claim,
+    instance,
     special_case,
     symbolic,
 )
 from verifiers import property as prop
-from verifiers.strategies import logits, simplex
+from verifiers.strategies import budget_logits, simplex
 
-#: Autograd gradient vs the claimed gradient (exact up to rounding).
+#: Autograd gradient vs the claimed gradient: this much, plus float rounding of O(max|s|) quantities.
 AUTOGRAD_TOL = 1e-9
-#: Central finite differences (step FD_STEP) vs the claimed gradient; the gradient is 1-Lipschitz.
-FD_STEP, FD_TOL = 1e-5, 1e-4
+#: Rounding allowance per unit of max|s| (autograd) or of max|L| / step (finite differences).
+ROUNDING = 64 * float(np.finfo(np.float64).eps)
+#: Smallest central-difference step; the step grows as sqrt(rounding * |L|) for large losses.
+FD_STEP = 1e-5
+
+#: α of each Tsallis loss (``entmax`` uses the ``alpha`` parameter).
+TSALLIS = dict(TSALLIS_ALPHA)
 
 FY_GRADIENT = claim(
     id="pu2026/fy-gradient",
@@ -53,11 +60,17 @@ FY_GRADIENT = claim(
           "framework relies on; the paper's body is unavailable. Ω is the negative Shannon entropy (softmax) "
           "or the Tsallis regularizer (Σp^α - 1)/(α(α-1)). The loss is evaluated in closed form "
           "(claims.pu2026.maps.fy_loss), not with the entmax package's loss Functions, whose hand-written "
-          "backward returns ŷ - y by construction. The property check compares the claimed gradient with "
-          f"autograd through the closed form (tolerance {AUTOGRAD_TOL:g}) and with central finite differences "
-          f"of the loss value (step {FD_STEP:g}, tolerance {FD_TOL:g}), on logits in [-10, 10]^n and targets "
-          "y anywhere in the simplex (dense, sparse, peaked or one-hot). The symbolic check is softmax only "
-          "(any n, coordinate 1 without loss of generality). `gradient_scale=2` is the wrong gradient "
+          "backward returns ŷ - y by construction. Symbolic check: the softmax loss for every n (coordinate "
+          "1 without loss of generality; the other classes enter only through R = Σ_(j>1) exp(s_j) > 0); it "
+          "covers the whole statement only when `losses` is softmax alone, else it is the special case "
+          "'softmax' and the Tsallis losses rest on the property check (claim: supported). Property check: "
+          "budget-sized logits (n up to the profile's max_n, magnitudes up to its max_magnitude, the sparsity "
+          "gaps 1/(α-1) of the listed losses among the drawn gaps) and targets y anywhere in the simplex "
+          "(dense, sparse, peaked, ties or one-hot). It compares gradient_scale * (ŷ - y) with autograd through "
+          f"the closed form (tolerance {AUTOGRAD_TOL:g} + {ROUNDING:.2g} max|s|, float rounding of O(max|s|) "
+          "terms) and with central finite differences of the loss value (step h = max(1e-5, sqrt(rounding "
+          "* max|L|)), tolerance h/2 + 4 rounding max|L|/h: the gradient is 1-Lipschitz because ||J|| <= 1, "
+          "see pu2026/jacobian-entmax and jacobian-softmax). `gradient_scale=2` is the wrong gradient "
           "2(ŷ - y) used as negative control.",
     params={
         "losses": Choices(("softmax", "sparsemax", "entmax15"), ("softmax", "sparsemax", "entmax15", "entmax"),
@@ -76,7 +89,8 @@ FY_GRADIENT = claim(
 def fy_symbolic(ctx: Context) -> Outcome:
     """Softmax: d/ds_1 [log(e^{s_1} + R) - s_1 y_1 - rest] = p_1 - y_1."""
     if "softmax" not in ctx["losses"]:
-        return Outcome(verdict="skipped", reason="the symbolic derivation covers the softmax loss only")
+        return Outcome(verdict="skipped", scope=NOT_APPLICABLE,
+                       reason="the symbolic derivation covers the softmax loss only (the property check tests others)")
     s1, y1 = sp.Symbol("s_1", real=True), sp.Symbol("y_1", nonnegative=True)
     rest = sp.Symbol("R", positive=True)
     loss = sp.log(sp.exp(s1) + rest) - s1 * y1
@@ -85,36 +99,47 @@ def fy_symbolic(ctx: Context) -> Outcome:
              f"${sp.latex(loss)} + \\mathrm{{const}}$, $R = \\sum_{{j>1}} e^{{s_j}} > 0$",
              f"$\\partial L/\\partial s_1 = {sp.latex(sp.diff(loss, s1))}$, $\\hat y_1 = {sp.latex(p1)}$")
     return symbolic.identity(sp.diff(loss, s1), ctx["gradient_scale"] * (p1 - y1), seed=ctx.seed, steps=steps,
-                             scope=WHOLE if tuple(ctx["losses"]) == ("softmax",) else special_case("softmax"))
+                             scope=WHOLE if tuple(ctx["losses"]) == ("softmax",) else special_case("softmax loss"))
 
 
-@st.composite
-def logits_and_target(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
-    """A score vector and a target in the simplex of the same size (one-hot a quarter of the time)."""
-    s = draw(logits())
-    if draw(st.integers(0, 3)) == 0:
-        y = np.zeros_like(s)
-        y[draw(st.integers(0, len(s) - 1))] = 1.0
-    else:
-        y = draw(simplex(size=len(s)))
-    return s, y
+def logits_and_target(ctx: Context) -> st.SearchStrategy[tuple[np.ndarray, np.ndarray]]:
+    """Budget-sized score vectors with a target in the simplex of the same size (one-hot a quarter of the time)."""
+    gaps = tuple(sorted({float(1 / (exact_alpha(TSALLIS.get(name, ctx["alpha"])) - 1)) for name in ctx["losses"]
+                         if name != "softmax"}))
+
+    @st.composite
+    def draw_case(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
+        s = draw(budget_logits(ctx.budget, gaps=gaps))
+        if draw(st.integers(0, 3)) == 0:
+            y = np.zeros_like(s)
+            y[draw(st.integers(0, len(s) - 1))] = 1.0
+        else:
+            y = draw(simplex(size=len(s)))
+        return s, y
+
+    return draw_case()
 
 
 def gradient_error(name: str, s: np.ndarray, y: np.ndarray, alpha: float, scale: float) -> str | None:
     """Compare scale * (ŷ - y) with the autograd and finite-difference gradients of the loss."""
     x = torch.tensor(s, dtype=torch.float64, requires_grad=True)
     target = torch.as_tensor(y, dtype=torch.float64)
-    (auto,) = torch.autograd.grad(fy_loss(name, x, target, alpha), x)
+    loss = fy_loss(name, x, target, alpha)
+    (auto,) = torch.autograd.grad(loss, x)
     with torch.no_grad():
         claimed = scale * (prediction_map(name, alpha)(x) - target)
-        shifts = FD_STEP * torch.eye(len(s), dtype=torch.float64)
+        size = float(loss.abs()) + float(np.abs(s).max()) + 1.0
+        h = max(FD_STEP, float(np.sqrt(ROUNDING * size)))
+        shifts = h * torch.eye(len(s), dtype=torch.float64)
         values = fy_loss(name, torch.cat([x + shifts, x - shifts]), target.expand(2 * len(s), -1), alpha)
-        finite = (values[: len(s)] - values[len(s):]) / (2 * FD_STEP)
+        finite = (values[: len(s)] - values[len(s):]) / (2 * h)
+        fd_tol = h / 2 + 4 * ROUNDING * (float(values.abs().max()) + size) / h
+    auto_tol = AUTOGRAD_TOL + ROUNDING * float(np.abs(s).max())
     auto_gap, fd_gap = float((auto - claimed).abs().max()), float((finite - claimed).abs().max())
-    if auto_gap > AUTOGRAD_TOL:
-        return f"{name}: |autograd - claimed| = {auto_gap:.3g}"
-    if fd_gap > FD_TOL:
-        return f"{name}: |finite differences - claimed| = {fd_gap:.3g}"
+    if not auto_gap <= auto_tol:
+        return f"{name}: |autograd - claimed| = {auto_gap:.3g} > {auto_tol:.2g}"
+    if not fd_gap <= fd_tol:
+        return f"{name}: |finite differences - claimed| = {fd_gap:.3g} > {fd_tol:.2g} (step {h:.2g})"
     return None
 
 
@@ -128,4 +153,7 @@ def fy_property(ctx: Context) -> Outcome:
                 return error
         return True
 
-    return prop.forall(ctx, logits_and_target(), holds, what="∇L = ŷ - y")
+    out = prop.forall(ctx, logits_and_target(ctx), holds, what="∇L = gradient_scale (ŷ - y)")
+    if out.verdict == "refuted":
+        return out.but(scope=instance("the counterexample's (s, y)"))
+    return out

@@ -8,8 +8,11 @@ NCE link, and the ``entmax`` losses take integer labels only). Every map takes a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from fractions import Fraction
 
+import mpmath
 import numpy as np
 import torch
 from entmax import entmax15, entmax_bisect, sparsemax
@@ -57,6 +60,11 @@ def softmax_jacobian(s: torch.Tensor) -> torch.Tensor:
 def spectral_norm(J: torch.Tensor) -> torch.Tensor:
     """Largest singular value of a square matrix (differentiable)."""
     return torch.linalg.matrix_norm(J, ord=2)
+
+
+def symmetric_norm(J: torch.Tensor) -> torch.Tensor:
+    """Spectral norm of a symmetric matrix, the largest ``|eigenvalue|`` (differentiable; cheaper than an SVD)."""
+    return torch.linalg.eigvalsh(J).abs().amax(-1)
 
 
 #: The α of each Tsallis-regularized map (sparsemax is α = 2, 1.5-entmax is α = 1.5).
@@ -113,3 +121,49 @@ def entmax_jacobian(s: torch.Tensor, alpha: float = 1.5) -> torch.Tensor:
     p = prediction_map(name, alpha)(s.to(torch.float64))
     g = torch.where(p > 0, p.clamp_min(1e-300) ** (2.0 - alpha), torch.zeros_like(p))
     return torch.diag_embed(g) - g.unsqueeze(-1) * g.unsqueeze(-2) / g.sum(-1, keepdim=True).unsqueeze(-1)
+
+
+def exact_alpha(alpha: float) -> Fraction:
+    """α as the exact decimal the user wrote (``1.05`` is 21/20, not the nearest binary float)."""
+    return Fraction(repr(float(alpha)))
+
+
+def entmax_logits(p: np.ndarray, alpha: float) -> np.ndarray:
+    r"""Logits whose α-entmax is ``p`` (threshold τ = 0): :math:`s_i=p_i^{\alpha-1}/(\alpha-1)`, and -1 where p_i = 0.
+
+    With τ = 0 the threshold form :math:`p_i=[(\alpha-1)s_i-\tau]_+^{1/(\alpha-1)}` returns ``p`` exactly
+    (it sums to 1), so every point of the simplex is the α-entmax of some logits.
+    """
+    p = np.asarray(p, dtype=np.float64)
+    return np.where(p > 0, np.abs(p) ** (alpha - 1.0) / (alpha - 1.0), -1.0)
+
+
+#: Largest size (bits) of the integers of an exact decision at the threshold (beyond it: undecided).
+EXACT_BITS_MAX = 2_000_000
+
+
+def entmax_is_zero(s: np.ndarray, i: int, alpha: float) -> bool:
+    r"""Whether α-entmax(s)_i = 0 exactly (1 < α <= 2), from the threshold form.
+
+    :math:`p_i=0 \iff (\alpha-1)s_i\le\tau \iff \sum_k[(\alpha-1)(s_k-s_i)]_+^{1/(\alpha-1)}\ge1`, since the
+    sum is decreasing in τ and equals 1 at the threshold. Computed with 60 significant digits; when the sum is
+    within 1e-50 of 1, in exact integer arithmetic if 1/(α-1) is an integer (sparsemax, 1.5-entmax,
+    α = 1 + 1/k) and the integers stay below :data:`EXACT_BITS_MAX` bits, else ``False`` (undecided counts as
+    not zero: the conservative answer for a claimed tie). A single term >= 1 decides at once.
+    """
+    a = exact_alpha(alpha)
+    gaps = [(a - 1) * (Fraction(float(x)) - Fraction(float(s[i]))) for x in s]
+    power = 1 / (a - 1)
+    positive = [g for g in gaps if g > 0]
+    if any(g >= 1 for g in positive):
+        return True
+    with mpmath.workdps(60):
+        exponent = mpmath.mpf(power.numerator) / power.denominator
+        total = mpmath.fsum((mpmath.mpf(g.numerator) / g.denominator) ** exponent for g in positive)
+        if abs(total - 1) > mpmath.mpf(10) ** -50:
+            return bool(total >= 1)
+    common = math.lcm(*(g.denominator for g in positive)) if positive else 1
+    if power.denominator != 1 or power.numerator * common.bit_length() > EXACT_BITS_MAX:
+        return False
+    return sum((g.numerator * (common // g.denominator)) ** power.numerator for g in positive) \
+        >= common**power.numerator

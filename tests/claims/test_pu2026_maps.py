@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
+import numpy as np
 import pytest
 import torch
 from entmax import entmax15_loss, entmax_bisect_loss, sparsemax_loss
 
-from claims.pu2026.maps import entmax_jacobian, fy_loss, jacobian, nce_link, prediction_map, tsallis_omega
+from claims.pu2026.maps import (
+    apply,
+    entmax_is_zero,
+    entmax_jacobian,
+    entmax_logits,
+    exact_alpha,
+    fy_loss,
+    jacobian,
+    nce_link,
+    prediction_map,
+    symmetric_norm,
+    tsallis_omega,
+)
 
 
 def _logits(rows: int = 6, n: int = 7, seed: int = 0) -> torch.Tensor:
@@ -81,3 +96,41 @@ def test_entmax_jacobian_norm_at_two_way_tie() -> None:
     s = torch.tensor([1.0, 1.0, -5.0], dtype=torch.float64)
     norm = torch.linalg.matrix_norm(entmax_jacobian(s, 1.5), ord=2)
     assert abs(float(norm) - 2**-0.5) < 1e-12
+
+
+def test_symmetric_norm_matches_the_largest_singular_value() -> None:
+    gen = torch.Generator().manual_seed(7)
+    A = torch.randn(4, 5, 5, generator=gen, dtype=torch.float64)
+    S = A + A.transpose(-1, -2)
+    assert torch.allclose(symmetric_norm(S), torch.linalg.matrix_norm(S, ord=2), atol=1e-12)
+
+
+def test_exact_alpha_reads_the_decimal_not_the_binary_float() -> None:
+    assert exact_alpha(1.05) == Fraction(21, 20)
+    assert exact_alpha(2.0) == 2 and exact_alpha(1.5) == Fraction(3, 2)
+
+
+@pytest.mark.parametrize(("alpha", "name"), [(1.5, "entmax15"), (2.0, "sparsemax"), (1.25, "entmax"), (1.05, "entmax")])
+def test_entmax_logits_invert_the_map(alpha: float, name: str) -> None:
+    p = np.array([0.5, 0.3, 0.0, 0.2, 0.0])
+    assert np.allclose(apply(name, entmax_logits(p, alpha), alpha), p, atol=1e-9)
+
+
+@pytest.mark.parametrize("alpha", [2.0, 1.5, 1.25, 1.05, 1.001])
+def test_entmax_is_zero_at_the_sparsity_gap(alpha: float) -> None:
+    gap = float(1 / (exact_alpha(alpha) - 1))
+    s = np.array([gap, 0.0, -1.0])
+    assert entmax_is_zero(s, 1, alpha) and entmax_is_zero(s, 2, alpha) and not entmax_is_zero(s, 0, alpha)
+    closer = np.array([gap * (1 - 1e-9), 0.0, -1.0])
+    assert not entmax_is_zero(closer, 1, alpha)
+
+
+@pytest.mark.parametrize(("alpha", "name"), [(1.5, "entmax15"), (2.0, "sparsemax"), (1.25, "entmax")])
+def test_entmax_is_zero_agrees_with_the_library_away_from_the_threshold(alpha: float, name: str) -> None:
+    gen = np.random.default_rng(3)
+    for _ in range(30):
+        s = gen.normal(size=6) * 3
+        p = apply(name, s, alpha)
+        for i in range(6):
+            if p[i] > 1e-6 or p[i] == 0.0:
+                assert entmax_is_zero(s, i, alpha) == (p[i] == 0.0)
