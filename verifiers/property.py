@@ -76,6 +76,11 @@ def _settings(ctx: Context, examples: int | None = None, shrink: bool = True) ->
                     print_blob=False)
 
 
+def _small(point: Any, limit: int = 256) -> Any:
+    """A point for the statistics: plain values, or ``None`` for a vector longer than ``limit``."""
+    return None if isinstance(point, np.ndarray) and point.size > limit else _plain(point)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return value.tolist()
@@ -323,7 +328,7 @@ def upper_bound(
                            resolution=Resolution(tol, "bound"))
     best, value, stats = maximize(ctx, strategy, objective, local=local, corners=corners, rays=rays)
     explored = stats.pop("explored")
-    stats = {**stats, "bound": bound, "gap": bound - value}
+    stats = {**stats, "bound": bound, "gap": bound - value, "best_point": _small(best)}
     figure = {"kind": "tightness", "bound": bound, "best": value, "tolerance": tol,
               "best_random_search": stats["best_random_search"]}
     common = {"statistics": stats, "figures": (figure,), "explored": explored,

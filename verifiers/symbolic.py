@@ -157,6 +157,42 @@ def _sample(symbol: sp.Symbol, rng: random.Random) -> sp.Rational:
         return -magnitude
     return magnitude if rng.random() < 0.5 else -magnitude
 
+def _split_sum(total: sp.Sum) -> sp.Expr:
+    """Linearity: a sum of terms becomes a sum of sums, index-free factors move outside."""
+    (k, low, high), = total.limits
+    out = sp.Integer(0)
+    for term in sp.Add.make_args(sp.expand(total.function)):
+        coeff, rest = term.as_independent(k, as_Add=False)
+        out += coeff * (high - low + 1 if rest == 1 else sp.Sum(rest, (k, low, high)))
+    return out
+
+
+def linear_normal_form(expr: sp.Expr, hypotheses: dict[sp.Expr, sp.Expr] | None = None) -> sp.Expr:
+    """Expand sums by linearity, then substitute the hypotheses (e.g. ``Sum(w_i) = 1``), and expand."""
+    flat = sp.expand(expr.replace(lambda e: isinstance(e, sp.Sum), _split_sum))
+    return sp.expand(flat.subs(hypotheses or {}))
+
+
+def sum_identity(lhs: sp.Expr, rhs: sp.Expr, *, step: str, scope: Scope,
+                 hypotheses: dict[sp.Expr, sp.Expr] | None = None, steps: Sequence[str] = ()) -> Outcome:
+    """Prove ``lhs == rhs`` where both hold sums over a symbolic range (``Sum(f(w[i]), (i, 1, n))``).
+
+    The residual is brought to its linear normal form (:func:`linear_normal_form`, with the
+    ``hypotheses`` substituted, e.g. ``{Sum(w[i], (i, 1, n)): 1}``) and must be 0.
+    """
+    residual = linear_normal_form(lhs - rhs, hypotheses)
+    used = ", ".join(f"${sp.latex(k)} = {sp.latex(v)}$" for k, v in (hypotheses or {}).items())
+    return identity(residual, sp.Integer(0), scope=scope,
+                             steps=(*steps, f"{step}: ${sp.latex(lhs)} = {sp.latex(rhs)}$"
+                                    + (f" (using {used})" if used else "")))
+
+
+def nonnegative_terms(summand: sp.Expr, what: str, steps: Sequence[str]) -> tuple[bool, tuple[str, ...]]:
+    """Whether SymPy shows every term of a sum non-negative (so the sum is), and the step."""
+    ok = bool(sp.factor(summand).is_nonnegative)
+    return ok, (*steps, f"{what}: every term ${sp.latex(summand)}$ is $\\ge 0$" + ("" if ok else " (NOT shown)"))
+
+
 __all__ = [
-    "EXACT_IDENTITY", "WITNESS_DIGITS", "latex", "identity", "equals", "supremum", "bounded_by",
+    "EXACT_IDENTITY", "WITNESS_DIGITS", "latex", "linear_normal_form", "sum_identity", "nonnegative_terms", "identity", "equals", "supremum", "bounded_by",
 ]

@@ -26,14 +26,7 @@ import sympy as sp
 import torch
 from scipy.optimize import minimize_scalar
 
-from claims.pu2026.jacobian_softmax import (
-    IDX,
-    linear_normal_form,
-    nonnegative_terms,
-    over_n,
-    sum_identity,
-    weighted_variance_lemmas,
-)
+from claims.pu2026.jacobian_softmax import IDX, over_n, weighted_variance_lemmas
 from claims.pu2026.maps import entmax_jacobian, entmax_logits, exact_alpha, jacobian, prediction_map, symmetric_norm
 from verifiers import (
     NOT_APPLICABLE,
@@ -55,6 +48,7 @@ from verifiers import (
 )
 from verifiers import property as prop
 from verifiers.strategies import budget_logits, logits
+from verifiers.symbolic import linear_normal_form, nonnegative_terms, sum_identity
 
 #: Random logit vectors on which the closed-form Jacobian (the premise) is compared with autograd.
 PREMISE_POINTS = 8

@@ -38,6 +38,7 @@ from verifiers import (
 )
 from verifiers import property as prop
 from verifiers.strategies import budget_logits
+from verifiers.symbolic import nonnegative_terms, sum_identity
 
 #: Padding of shorter starts in the batched local search: exp(-PAD_GAP) is 0 in float64.
 PAD_GAP = 1e3
@@ -75,38 +76,6 @@ JACOBIAN_SOFTMAX = claim(
 def over_n(term: sp.Expr) -> sp.Sum:
     """``Sum(term, (i, 1, n))`` with the module's symbolic index and dimension."""
     return sp.Sum(term, (IDX, 1, N))
-
-
-def _split_sum(total: sp.Sum) -> sp.Expr:
-    """Linearity: a sum of terms becomes a sum of sums, index-free factors move outside."""
-    (k, low, high), = total.limits
-    out = sp.Integer(0)
-    for term in sp.Add.make_args(sp.expand(total.function)):
-        coeff, rest = term.as_independent(k, as_Add=False)
-        out += coeff * (high - low + 1 if rest == 1 else sp.Sum(rest, (k, low, high)))
-    return out
-
-
-def linear_normal_form(expr: sp.Expr, hypotheses: dict[sp.Expr, sp.Expr] | None = None) -> sp.Expr:
-    """Expand sums by linearity, then substitute the hypotheses (e.g. ``Sum(w_i) = 1``), and expand."""
-    flat = sp.expand(expr.replace(lambda e: isinstance(e, sp.Sum), _split_sum))
-    return sp.expand(flat.subs(hypotheses or {}))
-
-
-def sum_identity(lhs: sp.Expr, rhs: sp.Expr, *, step: str, scope: Scope,
-                 hypotheses: dict[sp.Expr, sp.Expr] | None = None, steps: Sequence[str] = ()) -> Outcome:
-    """Prove ``lhs == rhs`` for symbolic ``n``: the residual's linear normal form must be 0."""
-    residual = linear_normal_form(lhs - rhs, hypotheses)
-    used = ", ".join(f"${sp.latex(k)} = {sp.latex(v)}$" for k, v in (hypotheses or {}).items())
-    return symbolic.identity(residual, sp.Integer(0), scope=scope,
-                             steps=(*steps, f"{step}: ${sp.latex(lhs)} = {sp.latex(rhs)}$"
-                                    + (f" (using {used})" if used else "")))
-
-
-def nonnegative_terms(summand: sp.Expr, what: str, steps: Sequence[str]) -> tuple[bool, tuple[str, ...]]:
-    """Whether SymPy shows every term of a sum non-negative (so the sum is), and the step."""
-    ok = bool(sp.factor(summand).is_nonnegative)
-    return ok, (*steps, f"{what}: every term ${sp.latex(summand)}$ is $\\ge 0$" + ("" if ok else " (NOT shown)"))
 
 
 def weighted_variance_lemmas(scope: Scope) -> Outcome:

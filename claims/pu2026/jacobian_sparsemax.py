@@ -16,7 +16,7 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from claims.pu2026.jacobian_softmax import IDX, N, over_n, sum_identity
+from claims.pu2026.jacobian_softmax import IDX, N, over_n
 from claims.pu2026.maps import apply, jacobian, softmax_jacobian, spectral_norm
 from verifiers import (
     NOT_APPLICABLE,
@@ -37,6 +37,7 @@ from verifiers import (
 )
 from verifiers import property as prop
 from verifiers.strategies import dims
+from verifiers.symbolic import sum_identity
 
 #: Every score stays at least this far from the threshold τ (J is not defined on the boundary).
 MARGIN = 1e-3

@@ -10,6 +10,7 @@ from claims.pu2026 import jacobian_entmax as je
 from claims.pu2026 import jacobian_softmax as js
 from claims.pu2026 import sop, sparse_ties
 from verifiers import WHOLE, Context, profile
+from verifiers.symbolic import sum_identity
 
 
 def _ctx(claim_id: str, **params: object) -> Context:
@@ -22,9 +23,9 @@ def test_sum_identity_proves_a_true_identity_for_symbolic_n() -> None:
     given = {js.over_n(w[js.IDX]): 1, js.over_n(w[js.IDX] * v[js.IDX]): mu}
     lhs = js.over_n(w[js.IDX] * (v[js.IDX] - c) ** 2)
     rhs = js.over_n(w[js.IDX] * v[js.IDX] ** 2) - mu**2 + (mu - c) ** 2
-    assert js.sum_identity(lhs, rhs, step="t", scope=WHOLE, hypotheses=given).verdict == "proved"
-    assert js.sum_identity(lhs, rhs + c, step="t", scope=WHOLE, hypotheses=given).verdict != "proved"
-    assert js.sum_identity(lhs, rhs, step="t", scope=WHOLE).verdict != "proved"
+    assert sum_identity(lhs, rhs, step="t", scope=WHOLE, hypotheses=given).verdict == "proved"
+    assert sum_identity(lhs, rhs + c, step="t", scope=WHOLE, hypotheses=given).verdict != "proved"
+    assert sum_identity(lhs, rhs, step="t", scope=WHOLE).verdict != "proved"
 
 
 def test_weighted_variance_lemmas_are_proved() -> None:
