@@ -40,6 +40,8 @@ REL_TOL = 1e-6
 BIASES = ("constant", "alternating", "random", "outward")
 #: Largest dimension run (the radius does not depend on d; dense d×d Hessians cost d² per row and step).
 MAX_DIM = 64
+#: Points drawn per trajectory in the figure (geometrically spaced steps).
+FIGURE_POINTS = 40
 
 BIASED_GRADIENT_FLOOR = claim(
     id="pu2026/biased-gradient-floor",
@@ -66,13 +68,16 @@ BIASED_GRADIENT_FLOOR = claim(
           "μ ∈ [0.1, 1], L/μ ∈ [1, 10], β ∈ [0.01, 10], η ∈ {2/(μ+L), 1/L, a random value in [1/(2L), 2/(μ+L)]}, "
           "biases constant, sign-alternating, random (norm β) and outward (β along x_t - x*); T is sized so the "
           "transient ρ^T e_0 is below 10⁻¹² β/μ, and the limsup is the largest distance over the last 10 % of the "
-          f"run. Decision: max limsup/(β/μ) must equal radius_factor within {REL_TOL:g} (the resolution).",
+          f"run. Decision: max limsup/(β/μ) must equal radius_factor within {REL_TOL:g} (the resolution). "
+          "Figure: the distance to x* in units of β/μ along a run whose limsup is the largest (within the "
+          "resolution; of those, the one with the longest transient), log-log, the claimed sharp "
+          "radius dashed.",
     params={"radius_factor": Real(1.0, 0.0, exclude_min=True, doc="claimed sharp radius in units of β/μ")},
     negative_controls=(
         NegativeControl("half-radius", {"radius_factor": 0.5},
                         "radius β/(2μ): the quadratic μ‖x‖²/2 with a constant bias stops at distance β/μ"),
     ),
-    tags=("gradient-dynamics", "sampling-bias"),
+    tags=("gradient-dynamics", "sampling-bias", "open-question"),
 )
 
 PREMISES = (Premise("∇f(x) - ∇f(x*) = H̄(x - x*) with H̄ the mean Hessian on the segment, μI ⪯ H̄ ⪯ LI, so "
@@ -140,8 +145,9 @@ def expand(p: dict[str, torch.Tensor], times: int) -> dict[str, torch.Tensor]:
     return {k: v.repeat_interleave(times, 0) for k, v in p.items()}
 
 
-def biased_runs(ctx: Context, d: int, gen: torch.Generator) -> torch.Tensor:
-    """limsup distance / (β/μ) for every (problem, bias kind, step) row of dimension d."""
+def biased_runs(ctx: Context, d: int, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """limsup distance / (β/μ) for every (problem, bias kind, step) row of dimension d, and the distance / (β/μ)
+    at every step of the row with the largest limsup."""
     base = problems(d, gen)
     star = minimizers(base)
     base["softest"] = torch.linalg.eigh(base["hessian"]).eigenvectors[..., :, 0]  # each quadratic's μ-eigenvector
@@ -174,17 +180,35 @@ def biased_runs(ctx: Context, d: int, gen: torch.Generator) -> torch.Tensor:
     run = descend(lambda x, t: gradient(p, x) + bias(x, t), start, eta, steps, tol=0.0, stop_when_converged=False,
                   observe={"distance": lambda x: torch.linalg.vector_norm(x - star, dim=-1)})
     tail = run.observed["distance"][-max(10, steps // 10):]
-    return tail.max(0).values / (beta / p["mu"])
+    ratios = tail.max(0).values / (beta / p["mu"])
+    paths = run.observed["distance"] / (beta / p["mu"])
+    attained = ratios >= ratios.max() * (1 - REL_TOL)
+    transient = (paths[1:] / paths[-1]).log().abs().sum(0)  # how long and how far a run is from its final radius
+    shown = int(torch.where(attained, transient, -torch.inf).argmax())
+    return ratios, paths[:, shown]
+
+
+def trajectory_figure(path: torch.Tensor, claimed: float, runs: int) -> dict[str, object]:
+    """Distance / (β/μ) vs step (geometric steps, log-log) along the run with the largest limsup, claimed dashed."""
+    steps = torch.unique(torch.logspace(0, float(torch.log10(torch.tensor(len(path) - 1.0))), FIGURE_POINTS,
+                                        dtype=torch.float64).round().long())
+    values = path[steps]
+    return {"kind": "line", "log": True, "x": steps.tolist(), "y": values.tolist(), "claimed": [claimed] * len(steps),
+            "xlabel": "step t", "ylabel": "‖x_t - x*‖ / (β/μ)",
+            "title": f"Distance to x* / (β/μ) on a run with the largest limsup ({runs} runs)"}
 
 
 @check(BIASED_GRADIENT_FLOOR, "property")
 def floor_property(ctx: Context) -> Outcome:
     """Biased GD on strongly convex problems: limsup distance ≤ β/μ everywhere, = β/μ on the sharp instance."""
     gen, sizes = ctx.generator(), sorted({1, 2, 8, min(ctx.budget.max_n, MAX_DIM)})
-    ratios = torch.cat([biased_runs(ctx, d, gen) for d in sizes])
+    runs = [biased_runs(ctx, d, gen) for d in sizes]
+    ratios = torch.cat([r for r, _ in runs])
     worst, claimed = float(ratios.max()), ctx["radius_factor"]
+    path = max(runs, key=lambda r: float(r[0].max()))[1]
     stats = {"runs": len(ratios), "largest_limsup_over_beta_mu": worst, "claimed_factor": claimed}
     common = {"statistics": stats, "resolution": Resolution(REL_TOL, "limsup distance / (β/μ)", relative=REL_TOL),
+              "figures": (trajectory_figure(path, claimed, len(ratios)),),
               "explored": {"d": sizes, "biases": list(BIASES), "mu": [0.1, 1.0], "L_over_mu": [1.0, 10.0],
                            "beta": [0.01, 10.0]}}
     if worst > claimed * (1 + REL_TOL):

@@ -55,7 +55,9 @@ COMPLEXITY = claim(
           "counts are exact, so each Θ is decided by verifiers.empirical.scaling along one size with the others "
           f"fixed (n in {N_GRID}, d in {D_GRID}, k in {K_GRID}; defaults n={N0}, d={D0}, k={K0}): supported only "
           "within twice the drift of the last local exponent, so constant counts refute every non-zero claimed "
-          "exponent. Cases: cost vs n (softmax; sparsemax arithmetic), vs d, vs k, vs log2 n (HSM), sparsemax "
+          "exponent. One figure per case: the exact counts against the grid on log-log axes, the claimed exponent "
+          "dashed through the last point. Cases: cost vs n (softmax; sparsemax arithmetic), vs d, vs k, "
+          "vs log2 n (HSM), sparsemax "
           "expected threshold comparisons vs n (slope 1) and vs d (slope 0), SSM/NCE vs n (slope 0). "
           "`ssm_claimed_slope_n` is the claimed exponent of the SSM cost in n (0 = independent of n); the "
           "negative control claims 1 (linear in n).",
@@ -131,6 +133,14 @@ def _expected_comparisons(n: int) -> float:
     return float(ol.expected_pivot_comparisons([n])[n].max())
 
 
+def _figure(outcome: Outcome, what: str, count: str) -> dict[str, object]:
+    """The case's exact counts vs its grid (log-log, the claimed exponent dashed), titled with its decision."""
+    stats = outcome.statistics
+    relation = "≈" if outcome.verdict == "supported" else "≠"
+    title = f"{what}: exponent {stats['slope']:.3f} {relation} claimed {stats['claimed_slope']:g}"
+    return {**outcome.figures[0], "title": title, "ylabel": count}
+
+
 @check(COMPLEXITY, "empirical")
 def complexity_counts(ctx: Context) -> Outcome:
     """Count operations over grids of n, d and k and compare log-log slopes with the claimed exponents."""
@@ -154,8 +164,7 @@ def complexity_counts(ctx: Context) -> Outcome:
         outcome = empirical.scaling(xs, counts, claimed, what=what, xlabel=transform)
         results[what] = {"slope": outcome.statistics["slope"], "claimed": claimed, "verdict": outcome.verdict,
                          "tolerance": outcome.statistics["tolerance"], "counts": list(counts)}
-        if (size == "n" and count == "operations") or count == EXPECTED:
-            figures.append(outcome.figures[0])
+        figures.append(_figure(outcome, what, count))
         if layer == "ssm" and size == "n":
             resolution = outcome.resolution
         if outcome.verdict != "supported":

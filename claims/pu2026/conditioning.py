@@ -20,7 +20,6 @@ import sympy as sp
 import torch
 
 from claims.pu2026.maps import softmax_jacobian
-from verifiers.params import ExtendedReal
 from verifiers import (
     OUR_FINDING,
     WHOLE,
@@ -35,12 +34,15 @@ from verifiers import (
     symbolic,
 )
 from verifiers import property as prop
+from verifiers.params import ExtendedReal
 from verifiers.strategies import budget_logits
 
 #: Smallest eigenvalue ratio float64 resolves (below it the small eigenvalues are rounding noise).
 RESOLVABLE = 1e-13
 #: Relative tolerance of a condition number computed in float64 (the check's resolution).
 REL_TOL = 1e-9
+#: The family drawn in the figure: p = ((1-ε)/2, (1-ε)/2, ε) for ε = 10⁻¹, …, 10⁻¹².
+FIGURE_EPS = tuple(10.0 ** -j for j in range(1, 13))
 
 CONDITIONING = claim(
     id="pu2026/conditioning",
@@ -62,9 +64,12 @@ CONDITIONING = claim(
           "|s| up to max_magnitude, computing κ from the eigenvalues of QᵀJQ (Q an orthonormal basis of 1⊥); "
           f"points whose eigenvalue ratio is below {RESOLVABLE:g} are not scored (float64 cannot resolve them); "
           "it checks λ_max ≤ 2(1 - max p) at every point visited, and with bound = ∞ it must find κ ≥ 10³ × "
-          "max_magnitude (10⁶ at quick). The seed's reading is the control bound = 1000. No conflict with "
-          "pu2026/jacobian-softmax: ‖J‖₂ ≤ 1/2 bounds the largest eigenvalue only; the smallest one on 1⊥ still "
-          "goes to 0, so the bound says nothing about conditioning.",
+          "max_magnitude (10⁶ at quick). The seed's reading is the control bound = 1000. Figure: κ computed the "
+          "same way along p = ((1-ε)/2, (1-ε)/2, ε), ε = 10⁻¹ … 10⁻¹², against 1/ε (log-log; a finite claimed "
+          "bound dashed).\n\n"
+          "Tension with pu2026/jacobian-softmax: no contradiction. ‖J‖₂ ≤ 1/2 bounds the largest eigenvalue "
+          "only; the smallest one on 1⊥ still goes to 0 as a class gets confident, so κ is unbounded: a bounded "
+          "spectral norm says nothing about conditioning.",
     params={"bound": ExtendedReal(math.inf, 1.0,
                                   doc="claimed supremum of the condition number on 1⊥ (inf: unbounded)")},
     negative_controls=(
@@ -167,6 +172,22 @@ def trace_violation(s: np.ndarray) -> str | None:
     return f"λ_max = {top:.6g} > 2(1 - max p) = {limit:.6g}" if top > limit + 1e-15 else None
 
 
+def family_figure(bound: float) -> dict:
+    """κ(J|1⊥) (float64, as the search computes it) along p = ((1-ε)/2, (1-ε)/2, ε) against 1/ε."""
+    eps = torch.tensor(FIGURE_EPS, dtype=torch.float64)
+    p = torch.stack([(1 - eps) / 2, (1 - eps) / 2, eps], -1)
+    with torch.no_grad():
+        kappa = 10.0 ** log_condition(torch.log(p))
+    keep = torch.isfinite(kappa)
+    figure = {"kind": "line", "log": True, "x": (1 / eps[keep]).tolist(), "y": kappa[keep].tolist(),
+              "xlabel": "1/ε", "ylabel": "κ(J|1⊥)"}
+    if math.isfinite(bound):
+        relation = "exceeds" if float(kappa[keep].max()) > bound else "stays below"
+        return {**figure, "claimed": [bound] * int(keep.sum()),
+                "title": f"κ on p = ((1-ε)/2, (1-ε)/2, ε) {relation} the claimed {bound:g}"}
+    return {**figure, "title": "κ on p = ((1-ε)/2, (1-ε)/2, ε) grows without bound as ε → 0"}
+
+
 @check(CONDITIONING, "property")
 def conditioning_property(ctx: Context) -> Outcome:
     """Targeted search for a large κ(J|1⊥) (a witness above a finite bound); the trace bound at every point."""
@@ -184,14 +205,16 @@ def conditioning_property(ctx: Context) -> Outcome:
         found = prop.exists(ctx, logits, lambda s: objective(s) > math.log10(ctx["bound"] * (1 + REL_TOL)),
                             what=f"logits with κ > {ctx['bound']:g}")
         if found.verdict == "supported":
-            return found.but(verdict="refuted", resolution=resolution, counterexample={
-                "example": found.statistics["witness"], "condition_number": 10 ** objective(
-                    np.asarray(found.statistics["witness"]))}, reason=f"{found.reason}: the supremum is not finite")
-        return found.but(resolution=resolution)
+            kappa = 10 ** objective(np.asarray(found.statistics["witness"]))
+            return found.but(verdict="refuted", resolution=resolution, figures=(family_figure(ctx["bound"]),),
+                             counterexample={"example": found.statistics["witness"], "condition_number": kappa},
+                             reason=f"{found.reason}: the supremum is not finite")
+        return found.but(resolution=resolution, figures=(family_figure(ctx["bound"]),))
     best, value, stats = prop.maximize(ctx, logits, objective)
     explored = stats.pop("explored")
     kappa, target = 10.0 ** value, 1e3 * ctx.budget.max_magnitude
-    common = {"statistics": {**stats, "best_condition_number": kappa}, "explored": explored, "resolution": resolution}
+    common = {"statistics": {**stats, "best_condition_number": kappa}, "explored": explored, "resolution": resolution,
+              "figures": (family_figure(ctx["bound"]),)}
     if broken:
         return Outcome(verdict="refuted", reason=broken[0][1], counterexample={"example": broken[0][0]}, **common)
     if kappa < target:

@@ -41,6 +41,8 @@ MAPS = ("sparsemax", "entmax15", "entmax", "softmax")
 ALPHA = {"sparsemax": 2.0, "entmax15": 1.5}
 #: Float64 allowance per unit of n·(1 + max|s|) when comparing two loss values.
 ROUNDING = 64 * float(np.finfo(np.float64).eps)
+#: Points per figure (t on a geometric grid from 10⁻³ to the profile's max_magnitude).
+FIGURE_POINTS = 19
 
 FLAT_DIRECTIONS = claim(
     id="pu2026/flat-directions",
@@ -63,7 +65,8 @@ FLAT_DIRECTIONS = claim(
           f"has L(s - te_j) = L(s) within {ROUNDING:.1e}·n·(1 + max|s|); then a witness search for a flat "
           "direction (for softmax judged in log space: log(-log(1 - p_j(1 - exp(-t)))) is finite, so underflow "
           "cannot fake flatness). A search cannot disprove an existence claim, so the softmax control is decided by "
-          "the symbolic check alone.",
+          "the symbolic check alone. Figures: L(s - te_3) - L(s) against t at the witness s = (1/(α-1) + 1, 0, 0), "
+          "y = 2, for the map (claimed: 0) and for softmax at the same s.",
     params={
         "map": Choice("sparsemax", MAPS, doc="the prediction map (its Fenchel-Young loss)"),
         "alpha": Real(1.5, 1.0, 2.0, exclude_min=True, doc="α of α-entmax (map=entmax only)"),
@@ -179,6 +182,29 @@ def cases(draw: st.DrawFn, ctx: Context) -> tuple[np.ndarray, int]:
     return s, draw(st.integers(0, len(s) - 1))
 
 
+def witness_figures(name: str, alpha: float, largest: float) -> tuple[dict, ...]:
+    """L(s - te_3) - L(s) vs t at the witness s = (1/(α-1) + 1, 0, 0), y = 2: the map's (claimed 0), then softmax's."""
+    x = torch.tensor([1 / (alpha - 1) + 1, 0.0, 0.0], dtype=torch.float64)
+    ts = np.geomspace(1e-3, largest, FIGURE_POINTS).tolist()
+    figures = []
+    for shown in dict.fromkeys((name, "softmax")):
+        if shown == "softmax":
+            gaps = [flat_gap("softmax", alpha, x, 1, 2, t) for t in ts]
+        else:
+            gaps = moved_gaps(shown, alpha, x, 1, [2], tuple(ts))[0].tolist()
+        if shown == "softmax":  # exact in float64 (log1p): any nonzero change is a real decrease
+            flat = any(g == 0 for g in gaps)
+        else:
+            flat = all(abs(g) <= ROUNDING * 3 * (1 + float(x.abs().max()) + t) for g, t in zip(gaps, ts))
+        figure = {"kind": "line", "x": ts, "y": gaps, "xlabel": "t", "ylabel": "L(s - t e_3) - L(s)",
+                  "title": f"{shown}{'' if shown == name else ' (contrast)'} at s = ({float(x[0]):.4g}, 0, 0), "
+                           f"y = 2: " + ("flat along -e_3 for every t" if flat else "decreasing along -e_3")}
+        figures.append({**figure, "claimed": [0.0] * len(ts)} if shown == name else figure)
+    for figure in figures:
+        figure["log"] = True  # log t; the y axis stays linear (the values are ≤ 0)
+    return tuple(figures)
+
+
 @check(FLAT_DIRECTIONS, "property")
 def flat_property(ctx: Context) -> Outcome:
     """Every clearly-outside class (not the label) is a flat direction; then: a flat direction exists."""
@@ -199,9 +225,10 @@ def flat_property(ctx: Context) -> Outcome:
         return True
 
     resolution = Resolution(ROUNDING, "L per unit of n·(1 + max|s| + t)")
+    figures = witness_figures(name, alpha, ctx.budget.max_magnitude)
     every = prop.forall(ctx, cases(ctx), holds, what="flatness along -e_j outside the support")
     if every.verdict != "supported":
-        return every.but(resolution=resolution)
+        return every.but(resolution=resolution, figures=figures)
 
     def flat_somewhere(case: tuple[np.ndarray, int]) -> bool:
         x, y = torch.as_tensor(case[0], dtype=torch.float64), case[1]
@@ -210,5 +237,6 @@ def flat_property(ctx: Context) -> Outcome:
         return any(j != y for j in torch.nonzero(outside_support(name, alpha, x)).flatten().tolist())
 
     found = prop.exists(ctx, cases(ctx), flat_somewhere, what="a flat direction -e_j, j ≠ y")
-    return found.but(resolution=resolution, explored={**every.explored, "witness_search": dict(found.explored)},
+    return found.but(resolution=resolution, figures=figures,
+                     explored={**every.explored, "witness_search": dict(found.explored)},
                      reason=f"{every.reason}; {found.reason}")

@@ -38,6 +38,8 @@ from verifiers import property as prop
 from verifiers.strategies import budget_logits
 
 MAPS = ("sparsemax", "entmax15", "entmax", "softmax")
+#: Scores of the hard negative drawn in the figures: 0.2, 0.4, …, 4 (the support starts at s_2 = 2 for every α).
+FIGURE_SCORES = tuple(k / 5 for k in range(1, 21))
 ALPHA = {"sparsemax": 2.0, "entmax15": 1.5}
 
 HARD_NEGATIVES = claim(
@@ -60,7 +62,10 @@ HARD_NEGATIVES = claim(
           "'ŷ_j = 0' is decided by the threshold, not by underflow: softmax is judged in log space (log p_j is "
           "finite for every finite s, so no float64 underflow can fake a witness), the sparse maps by exact zeros "
           "with the class at least δ below the support boundary (δ as in pu2026/separation-margin). A search cannot "
-          "disprove an existence claim, so the softmax control is decided by the symbolic check alone.",
+          "disprove an existence claim, so the softmax control is decided by the symbolic check alone. "
+          "Figures: the hard negative's gradient ∂L/∂s_2 = ŷ_2 against its score s_2 in (0, 4] at "
+          "s = (1/(α-1) + 2, s_2, 0), y = 3 (class 2 is a hard negative for every such s_2; it enters the support "
+          "at s_2 = 2 for every α), for the map and for softmax.",
     params={
         "map": Choice("sparsemax", MAPS, doc="the prediction map (its Fenchel-Young loss)"),
         "alpha": Real(1.5, 1.0, 2.0, exclude_min=True, doc="α of α-entmax (map=entmax only)"),
@@ -130,10 +135,34 @@ def labelled(draw: st.DrawFn, ctx: Context) -> tuple[np.ndarray, int]:
     return s, draw(st.integers(0, len(s) - 1))
 
 
+def gradient_figures(name: str, alpha: float) -> tuple[dict, ...]:
+    """∂L/∂s_2 = ŷ_2 against s_2 ∈ (0, 4] at s = (1/(α-1) + 2, s_2, 0), y = 3: the map's, then softmax's."""
+    top = 1 / (alpha - 1) + 2
+    scores = torch.tensor(FIGURE_SCORES, dtype=torch.float64)
+    s = torch.stack([torch.full_like(scores, top), scores, torch.zeros_like(scores)], -1)
+    figures = []
+    for shown in dict.fromkeys((name, "softmax")):
+        with torch.no_grad():
+            grad = prediction_map(shown, alpha)(s)[:, 1]
+            # softmax: zero only if log p_2 = -inf (never for finite s; float64 may underflow p_2 itself)
+            positive = torch.isfinite(torch.log_softmax(s, -1)[:, 1]) if shown == "softmax" else grad != 0
+        zero = scores[~positive]
+        clear = scores < 2 - resolution_gap(alpha, s.numpy())  # zero decided as witness() decides it
+        if bool((clear & ~positive).any()):
+            what = f"0 up to s_2 = {float(scores[clear & ~positive].max()):.3g}"
+        else:
+            what = "not resolved by float64" if len(zero) else "> 0 at every s_2"
+        where = f"at s = ({top:.4g}, s_2, 0), y = 3" if shown == name else "(contrast) at the same s"
+        figures.append({"kind": "line", "x": scores.tolist(), "y": grad.tolist(), "xlabel": "s_2 (s_y = 0)",
+                        "ylabel": "∂L/∂s_2 = ŷ_2", "title": f"{shown} {where}: gradient {what}"})
+    return tuple(figures)
+
+
 @check(HARD_NEGATIVES, "property")
 def hard_negatives_property(ctx: Context) -> Outcome:
     """Witness search: a hard negative (s_j > s_y) with exactly zero prediction, hence zero gradient."""
     found = prop.exists(ctx, labelled(ctx), lambda case: witness(ctx, *case),
                         what="a hard negative with zero gradient")
-    return found.but(resolution=Resolution(resolution_gap(alpha_of(ctx) if ctx["map"] != "softmax" else 2.0,
+    return found.but(figures=gradient_figures(ctx["map"], alpha_of(ctx)),
+                     resolution=Resolution(resolution_gap(alpha_of(ctx) if ctx["map"] != "softmax" else 2.0,
                                                           np.array([ctx.budget.max_magnitude])), "score margin"))

@@ -58,13 +58,14 @@ NCE_CONSISTENCY = claim(
           "The property check minimizes J numerically (BFGS from two random starts; J built with maps.nce_link) "
           f"for eta, q of full support (n in 2..6) and compares with log eta to {TOL:g}; min(examples, 30) "
           "examples. `offset=false` is negative sampling: h_c = sigma(s_c), no log(kq) offset, whose minimizer "
-          "is log(eta/(kq)) - the negative control claims log eta for it. "
-          "Tension with the seed's 'irreducible structural bias' of NCE (pu2026/nce-js-bias): no contradiction. "
-          "Here the score vector is free (one score per class, the population objective), and its minimizer is "
-          "exactly log eta for every k: NCE is consistent. The (1+k)JS term of pu2026/nce-js-bias is part of the "
-          "optimal loss VALUE and does not depend on s, so it moves no minimizer. The bias that does not vanish "
-          "with k arises when the model cannot self-normalize (a restricted family without a per-context "
-          "normalizer): that is pu2026/nce-plateau.",
+          "is log(eta/(kq)) - the negative control claims log eta for it.\n\n"
+          "Tension with pu2026/nce-plateau: no contradiction. The seed's 'irreducible bias' that does not vanish "
+          "with k (d_k → d_inf > 0 there) needs a restricted model s = W phi(x) + b that cannot self-normalize. "
+          "Here the score vector is free (one score per class, the population objective), so it can "
+          "self-normalize and its minimizer is exactly log eta for every k: NCE is consistent (nce-plateau's "
+          "model with a free per-context normalizer c(x) also has d_k → 0).\n\n"
+          "Tension with pu2026/nce-js-bias: no contradiction. Its (1+k)JS term is part of the optimal loss VALUE "
+          "J(log p) and does not depend on s, so it moves no minimizer: the minimizer is log eta for every k.",
     params={
         "k": Integer(5, 1, doc="noise samples per data sample"),
         "offset": Flag(True, doc="include the log(k q) offset in the classifier (false: negative sampling)"),

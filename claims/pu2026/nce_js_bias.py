@@ -72,13 +72,8 @@ NCE_JS_BIAS = claim(
           "this normalization the catalogue identity is exact (log h* = log p - log m - log(1+k), "
           "log(1-h*) = log q - log m + log(k/(1+k)), m = (p+kq)/(1+k)); for the normalized loss J/(1+k) it reads "
           "H(π_k) - JS_π_k. H is the binary entropy in nats; JS_π(P‖Q) = π₁KL(P‖M) + π₂KL(Q‖M), M = π₁P + π₂Q. "
-          "What the identity is, and is not: it gives the optimal loss VALUE. The term (1+k)JS_π_k(P‖Q) does "
-          "not depend on s, so it biases nothing: the minimizer is exactly log p for every k (shown here and in "
-          "pu2026/nce-consistency). This is why the claim does not contradict pu2026/nce-consistency. The seed's "
-          "'irreducible structural bias' ('does not vanish completely with increasing k alone', the 'glass "
-          "ceiling', 'NCE plateauing') is a statement about the fitted model when it cannot self-normalize "
-          "(no per-context normalizer in a restricted model family): that is tested by pu2026/nce-plateau, not "
-          "here; the limit (1+k)JS → KL(P‖Q) > 0 only says the JS term of the optimal value does not vanish. "
+          "What the identity is, and is not: it gives the optimal loss VALUE, not a bias of the minimizer (see "
+          "the tensions below). "
           "Symbolic: the termwise identity (any n; (1+k)H(π_k) = Σ_i[p_i log(1+k) + k q_i log((1+k)/k)] checked "
           "with Σp = Σq = 1), stationarity and strict convexity of J at log p, and the limit. Property: float64 "
           "identity on random P (zeros allowed) and dense Q for the given k, also in the form "
@@ -88,7 +83,15 @@ NCE_JS_BIAS = claim(
           "claimed value by the group-sequential design of verifiers.sequential at resolution "
           "budget.rel_resolution × |J(log p)| (J computed exactly by nce_math.population_loss, independently of "
           "the claimed formula). `js_weight=symmetric` selects the false variant with JS_1/2 (it coincides with "
-          "the claim at k=1, so the negative control needs k != 1).",
+          "the claim at k=1, so the negative control needs k != 1).\n\n"
+          "Tension with pu2026/nce-consistency: no contradiction. The term (1+k)JS_π_k(P‖Q) does not depend on "
+          "s, so it biases nothing: the minimizer is exactly log p for every k (shown here and in "
+          "nce-consistency); the limit (1+k)JS → KL(P‖Q) > 0 only says the JS term of the optimal value does not "
+          "vanish.\n\n"
+          "Tension with pu2026/nce-plateau: no contradiction. The seed's 'irreducible structural bias' ('does not "
+          "vanish completely with increasing k alone', the 'glass ceiling', 'NCE plateauing') is about the fitted "
+          "model when it cannot self-normalize (no per-context normalizer in a restricted model family): that is "
+          "what nce-plateau tests; it comes from the normalization penalty, not from this JS term.",
     params={"k": Integer(5, 1, 1000, doc="noise samples per data point"),
             "js_weight": Choice("skewed", ("skewed", "symmetric"), doc="JS weights: π_k (claim) or (1/2, 1/2)")},
     negative_controls=(NegativeControl("symmetric-js", {"js_weight": "symmetric"},

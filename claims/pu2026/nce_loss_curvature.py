@@ -22,7 +22,6 @@ import sympy as sp
 import torch
 from hypothesis import strategies as st
 
-from verifiers.params import Derived, resolve
 from verifiers import (
     OUR_FINDING,
     WHOLE,
@@ -37,6 +36,7 @@ from verifiers import (
     symbolic,
 )
 from verifiers import property as prop
+from verifiers.params import Derived, resolve
 from verifiers.strategies import budget_logits, dims, simplex
 
 #: The population check uses 1/POPULATION_SHARE of the profile's examples (two autograd Hessians each).
@@ -67,7 +67,12 @@ NCE_LOSS_CURVATURE = claim(
           "the Hessian is computed by autograd (not the closed form) and maximized (corners: the piled "
           f"configurations at s_c = log(k q_c)); tolerance {TOL:g}. It also checks the population supremum for "
           "random η, q (a third of the profile's examples): the autograd Hessian at s = log(kq) equals "
-          "max_c (η_c + kq_c)/4 and no logits exceed it.",
+          "max_c (η_c + kq_c)/4 and no logits exceed it.\n\n"
+          "Tension with pu2026/jacobian-nce: no contradiction. Its 1/4 bounds the Jacobian σ'(t) of the link "
+          "h = σ(s - log(kq)), the map from scores to NCE's per-class probabilities; this claim bounds the "
+          "curvature of the loss, which adds σ'(t_c) once for the data class and once per noise sample, up to "
+          "(1+k)/4. Both bounds are true and sharp; only the reading that the link's 1/4 is the loss's "
+          "smoothness constant (this claim's control) is false.",
     params={
         "k": Integer(5, 1, doc="number of noise samples per data point"),
         "bound": Derived(None, 0.0, exclude_min=True, rule="(1 + k)/4",
@@ -174,6 +179,8 @@ def nce_curvature_property(ctx: Context) -> Outcome:
             return Outcome(verdict="refuted", reason=f"value {value:.6g} exceeds the bound {claimed_bound(ctx):g} "
                            "(data and all noise on one class, s_c = log(k q_c))",
                            counterexample={"example": [np.asarray(v).tolist() for v in corner], "value": value},
+                           figures=({"kind": "tightness", "bound": claimed_bound(ctx), "best": value,
+                                     "tolerance": TOL},),
                            resolution=Resolution(TOL, "bound"), explored={"corners": len(piled(ctx))})
     bound = prop.upper_bound(ctx, examples(ctx), objective, claimed_bound(ctx), corners=piled(ctx), rays=False,
                              tol=TOL)
@@ -190,7 +197,7 @@ def nce_curvature_property(ctx: Context) -> Outcome:
     population = prop.forall(fewer, populations(), lambda c: population_gap(ctx, *c) or True,
                              what="sup_s ‖∇²J‖ = max_c (η_c + kq_c)/4")
     if population.verdict != "supported":
-        return population.but(resolution=bound.resolution)
+        return population.but(resolution=bound.resolution, figures=bound.figures)
     return bound.but(reason=f"{bound.reason}; population supremum max_c (η_c + kq_c)/4 confirmed on "
                             f"{population.statistics.get('valid')} (η, q, s)",
                      explored={**bound.explored, "population": dict(population.explored)})

@@ -62,13 +62,16 @@ NCE_PLATEAU = claim(
           f"fitted to log d_k there is within {pop.ALPHA_PLATEAU:.4f} (= log 1.01 / log 16) of 0; a decay when "
           f"d_inf is 0 within its bound and the fitted exponent is >= {pop.ALPHA_MIN} with local exponents within "
           f"{pop.DRIFT_TOL} of it. The rate of approach |d_k - d_inf| ~ k^-beta is reported (beta = 1 for the "
-          "plateau, 2 for the decay). Deterministic: the seed is unused. Tensions: nce-consistency shows the "
-          "minimizer is exactly log eta for every k when the scores are free per context (well-specified and "
-          "able to self-normalize); the plateau needs a model that cannot self-normalize. nce-js-bias is an "
-          "identity for the optimal loss value (1+k)[H - JS]; that term does not depend on s and biases no "
-          "minimizer: the plateau comes from the normalization penalty, not from the JS term. The parameter "
-          "names which model is claimed to plateau; the other is claimed to decay. `normalizer=true` (the "
-          "negative control) claims the plateau for the model with c(x).",
+          "plateau, 2 for the decay). Deterministic: the seed is unused. The parameter names which model is "
+          "claimed to plateau; the other is claimed to decay. `normalizer=true` (the negative control) claims "
+          "the plateau for the model with c(x).\n\n"
+          "Tension with pu2026/nce-consistency: no contradiction. That claim shows the minimizer is exactly "
+          "log eta for every k when the scores are free per context (well-specified and able to self-normalize); "
+          "the plateau needs a model that cannot self-normalize, and with a free normalizer c(x) d_k → 0 here "
+          "too.\n\n"
+          "Tension with pu2026/nce-js-bias: no contradiction. That claim is an identity for the optimal loss "
+          "value (1+k)[H - JS]; the term does not depend on s and biases no minimizer: the plateau comes from "
+          "the normalization penalty Z(x) - log Z(x), not from the JS term.",
     params={"normalizer": Flag(False, doc="the model claimed to plateau has a free per-context normalizer c(x)")},
     negative_controls=(
         NegativeControl("normalizer", {"normalizer": True},

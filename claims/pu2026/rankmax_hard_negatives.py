@@ -42,6 +42,8 @@ from verifiers.strategies import budget_logits
 ROUNDING = 64 * float(np.finfo(np.float64).eps)
 #: Fractions of the admissible scale the search uses at its edges (α = fraction · α_y(z)).
 EDGES = (1e-6, 0.5, 1 - 1e-6)
+#: Scores of the hard negative drawn in the figures, and Rankmax's scale there (α = FIGURE_FRACTION · α_y(z)).
+FIGURE_POINTS, FIGURE_FRACTION = 21, 0.5
 
 RANKMAX_HARD_NEGATIVES = claim(
     id="pu2026/rankmax-hard-negatives",
@@ -68,7 +70,9 @@ RANKMAX_HARD_NEGATIVES = claim(
           f"if Rankmax (claims.pu2026.rankmax, cross-checked in tests against an independent projection) gives it "
           f"p_j = 0 and |αz_j - τ| > {ROUNDING:.1e}·n·(1 + max|αz|) (so rounding cannot fake a violation). "
           "`map=sparsemax` "
-          "(α = 1 for every example, the control) drops such classes.",
+          "(α = 1 for every example, the control) drops such classes. Figures: the hard negative's gradient "
+          f"∂L/∂z_2 = αp_2 against z_2 ∈ [2.5, 5] at z = (5, z_2, 2.5), y = 3, for Rankmax (α = {FIGURE_FRACTION:g}"
+          "·α_y(z)) and for sparsemax (α = 1).",
     params={"map": Choice("rankmax", ("rankmax", "sparsemax"), doc="Rankmax (adaptive α) or sparsemax (α = 1)")},
     negative_controls=(
         NegativeControl("sparsemax", {"map": "sparsemax"},
@@ -136,9 +140,32 @@ def dropped(name: str, z: np.ndarray, y: int, fraction: float) -> str | None:
     return None
 
 
+def gradient_figures(name: str) -> tuple[dict, ...]:
+    """∂L/∂z_2 = αp_2 against z_2 ∈ [2.5, 5] at z = (5, z_2, 2.5), y = 3: the map's, then the other map's."""
+    scores = torch.linspace(2.5, 5.0, FIGURE_POINTS, dtype=torch.float64)
+    z = torch.stack([torch.full_like(scores, 5.0), scores, torch.full_like(scores, 2.5)], -1)
+    label = torch.full((FIGURE_POINTS,), 2)
+    figures = []
+    for shown in (name, "sparsemax" if name == "rankmax" else "rankmax"):
+        if shown == "rankmax":
+            alpha, p = scale(z, label, FIGURE_FRACTION), rankmax(z, label, FIGURE_FRACTION)
+            label_text = f"rankmax (α = {FIGURE_FRACTION:g}·α_y)"
+        else:
+            alpha, p = torch.ones(FIGURE_POINTS, dtype=torch.float64), project_simplex(z)
+            label_text = "sparsemax (α = 1)"
+        grad = alpha * p[:, 1]
+        zero = scores[grad <= 0]
+        what = f"0 up to z_2 = {float(zero.max()):.3g}" if len(zero) else "> 0 at every z_2"
+        where = "z = (5, z_2, 2.5), y = 3" if shown == name else "same z"
+        figures.append({"kind": "line", "x": scores.tolist(), "y": grad.tolist(), "xlabel": "z_2 (z_y = 2.5)",
+                        "ylabel": "∂L/∂z_2 = α p_2", "title": f"{label_text}, {where}: gradient {what}"})
+    return tuple(figures)
+
+
 @check(RANKMAX_HARD_NEGATIVES, "property")
 def rankmax_property(ctx: Context) -> Outcome:
     """Search scores, labels and admissible scales for a class z_j ≥ z_y left outside the support."""
     outcome = prop.forall(ctx, cases(ctx.budget), lambda case: dropped(ctx["map"], *case) or True,
                           what="every class scored ≥ the label in the support")
-    return outcome.but(resolution=Resolution(ROUNDING, "αz_j - τ per unit of n·(1 + max|αz|)"))
+    return outcome.but(resolution=Resolution(ROUNDING, "αz_j - τ per unit of n·(1 + max|αz|)"),
+                       figures=gradient_figures(ctx["map"]))

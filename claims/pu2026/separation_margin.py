@@ -22,8 +22,7 @@ import torch
 from hypothesis import strategies as st
 
 from claims.pu2026.dynamics import descend
-from claims.pu2026.maps import prediction_map
-from verifiers.params import Derived, resolve
+from claims.pu2026.maps import fy_loss, prediction_map
 from verifiers import (
     SOURCE_STATEMENT,
     WHOLE,
@@ -39,10 +38,13 @@ from verifiers import (
     symbolic,
 )
 from verifiers import property as prop
+from verifiers.params import Derived, resolve
 from verifiers.strategies import budget_logits
 
 #: Gradient-descent steps per trajectory, and starts per GD example.
 GD_STEPS, GD_STARTS = 60, 8
+#: Number of classes of the GD path drawn in the figures.
+FIGURE_N = 3
 
 SEPARATION_MARGIN = claim(
     id="pu2026/separation-margin",
@@ -67,7 +69,10 @@ SEPARATION_MARGIN = claim(
           "α = 2, η ≥ 1, that the loss is zero one step after the label enters the support. Points whose margin "
           "lies within δ of the claimed one are not scored: δ = max(10⁻⁹(1 + max|s|), 10^(-290(α-1))/(α-1)) (float64 "
           "resolves p_j = ((α-1)·gap) ^ (1/(α-1)) only above that); δ is the check's resolution. The control "
-          "margin = α - 1 is a plausible misreading (it coincides with 1/(α-1) only at α = 2).",
+          "margin = α - 1 is a plausible misreading (it coincides with 1/(α-1) only at α = 2). Figures: the margin "
+          f"(the claimed margin dashed) and the α-entmax loss along one GD path with n = {FIGURE_N} (one whose loss "
+          "becomes exactly 0 when there is one, else, of those starting with a positive loss, the one ending with "
+          "the largest margin).",
     params={
         "alpha": Real(1.5, 1.0, 2.0, exclude_min=True, doc="α of α-entmax (2: sparsemax)"),
         "margin": Derived(None, 0.0, exclude_min=True, rule="1/(α - 1)",
@@ -117,10 +122,14 @@ def resolution_gap(alpha: float, s: np.ndarray) -> float:
     return max(1e-9 * (1.0 + float(np.abs(s).max())), 10.0 ** (-290.0 * (alpha - 1.0)) / (alpha - 1.0))
 
 
+def entmax_name(alpha: float) -> str:
+    """The map's name: exact sparsemax / 1.5-entmax, else bisection ("entmax")."""
+    return {2.0: "sparsemax", 1.5: "entmax15"}.get(float(alpha), "entmax")
+
+
 def entmax_map(alpha: float):  # noqa: ANN201 - a torch map
     """α-entmax: exact sparsemax / 1.5-entmax, else bisection."""
-    name = {2.0: "sparsemax", 1.5: "entmax15"}.get(float(alpha), "entmax")
-    return prediction_map(name, alpha)
+    return prediction_map(entmax_name(alpha), alpha)
 
 
 def margins(s: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -157,16 +166,22 @@ def gd_starts(n: int, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]
     return starts, torch.randint(n, (GD_STARTS,), generator=gen)
 
 
-def trajectory_problem(ctx: Context, starts: torch.Tensor, label: torch.Tensor) -> dict | None:
-    """GD from ``starts``: zero loss ⇔ margin ≥ claimed at every step, softmax positivity, the one-step rule."""
+def trajectory_problem(ctx: Context, starts: torch.Tensor, label: torch.Tensor) -> tuple[dict | None, dict]:
+    """GD from ``starts``: zero loss ⇔ margin ≥ claimed at every step, softmax positivity, the one-step rule.
+
+    Returns the first violation (or ``None``) and the paths: iterates (steps + 1, B, n) and 'p = e_y' per step.
+    """
     link, target = entmax_map(ctx["alpha"]), torch.nn.functional.one_hot(label, starts.shape[-1]).to(torch.float64)
-    seen: dict[str, list[torch.Tensor]] = {"separated": [], "in_support": [], "wrong": [], "softmax_log_loss": []}
+    seen: dict[str, list[torch.Tensor]] = {"separated": [], "in_support": [], "wrong": [], "softmax_log_loss": [],
+                                           "x": [], "zero": []}
 
     def grad(x: torch.Tensor, _t: int) -> torch.Tensor:
         with torch.no_grad():
             p = link(x)
         py = p.gather(-1, label.reshape(-1, 1)).squeeze(-1)
         zero = (py > 0) & ((p > 0).sum(-1) == 1)
+        seen["x"].append(x)
+        seen["zero"].append(zero)
         gap, delta = margins(x, label) - claimed_margin(ctx), resolution_gap(ctx["alpha"], x.numpy())
         seen["separated"].append(gap >= -delta)
         seen["in_support"].append(py > 0)
@@ -176,7 +191,32 @@ def trajectory_problem(ctx: Context, starts: torch.Tensor, label: torch.Tensor) 
         return p - target
 
     descend(grad, starts, ctx["step"], GD_STEPS, tol=0.0, stop_when_converged=False)
-    return _trajectory_verdict(ctx, {k: torch.stack(v) for k, v in seen.items()}, starts, label)
+    stacked = {k: torch.stack(v) for k, v in seen.items()}
+    paths = {"x": stacked["x"], "zero": stacked["zero"], "label": label}
+    return _trajectory_verdict(ctx, stacked, starts, label), paths
+
+
+def path_figures(ctx: Context, paths: dict) -> tuple[dict, dict]:
+    """The margin and the α-entmax loss along one GD path: one whose loss becomes exactly 0, else, of the paths
+    whose loss is not 0 at the start, the one that ends with the largest margin."""
+    zero, x = paths["zero"], paths["x"]
+    score = margins(x[-1], paths["label"]).clamp(-1e6, 1e6) + 4e6 * (~zero[0] & zero[-1]) - 2e6 * zero[0]
+    row = int(score.argmax())
+    x, label = x[:, row], paths["label"][row].expand(len(x))
+    steps = list(range(len(x)))
+    margin = margins(x, label)
+    with torch.no_grad():
+        loss = fy_loss(entmax_name(ctx["alpha"]), x, torch.nn.functional.one_hot(label, x.shape[-1]).to(x.dtype),
+                       ctx["alpha"])
+    claimed = claimed_margin(ctx)
+    hot, above = torch.nonzero(zero[:, row]).flatten(), torch.nonzero(margin >= claimed).flatten()
+    when = f"exactly 0 from step {int(hot[0])}" if len(hot) else f"not exactly 0 in {len(x)} steps"
+    cross = f"reaches the claimed {claimed:.4g} at step {int(above[0])}" if len(above) else \
+        f"stays below the claimed {claimed:.4g}"
+    return ({"kind": "line", "x": steps, "y": margin.tolist(), "claimed": [claimed] * len(x), "xlabel": "GD step t",
+             "ylabel": "s_y - max_(j≠y) s_j", "title": f"Margin along a GD path (n = {x.shape[-1]}): {cross}"},
+            {"kind": "line", "x": steps, "y": loss.tolist(), "xlabel": "GD step t", "ylabel": "L_α(s_t; e_y)",
+             "title": f"α-entmax loss (α = {ctx['alpha']:g}) on that path: {when}"})
 
 
 def _trajectory_verdict(ctx: Context, seen: dict[str, torch.Tensor], starts: torch.Tensor,
@@ -216,14 +256,18 @@ def separation_property(ctx: Context) -> Outcome:
     delta = resolution_gap(ctx["alpha"], np.array([ctx.budget.max_magnitude]))
     resolution = Resolution(delta, "score margin", relative=delta / claimed_margin(ctx))
     outcome = prop.forall(ctx, labelled(ctx), holds, what="zero loss ⇔ margin ≥ 1/(α-1)")
-    if outcome.verdict != "supported":
-        return outcome.but(resolution=resolution)
     gen = ctx.generator()
+    if outcome.verdict != "supported":
+        return outcome.but(resolution=resolution,
+                           figures=path_figures(ctx, trajectory_problem(ctx, *gd_starts(FIGURE_N, gen))[1]))
+    figures: tuple[dict, ...] = ()
     for n in sorted({2, 3, 8, ctx.budget.max_n}):
-        if (problem := trajectory_problem(ctx, *gd_starts(n, gen))) is not None:
+        problem, paths = trajectory_problem(ctx, *gd_starts(n, gen))
+        figures = path_figures(ctx, paths) if n == FIGURE_N else figures
+        if problem is not None:
             return outcome.but(verdict="refuted", reason=problem["what"], counterexample=problem,
-                               resolution=resolution)
-    return outcome.but(resolution=resolution, explored={**outcome.explored, "gd_paths": {
+                               resolution=resolution, figures=figures or path_figures(ctx, paths))
+    return outcome.but(resolution=resolution, figures=figures, explored={**outcome.explored, "gd_paths": {
         "n": sorted({2, 3, 8, ctx.budget.max_n}), "starts_per_n": GD_STARTS, "steps": GD_STEPS,
         "step": ctx["step"]}}, reason=f"{outcome.reason}; and at every step of the GD paths (softmax loss > 0 "
                                        "throughout)")

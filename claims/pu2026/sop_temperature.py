@@ -17,7 +17,6 @@ import sympy as sp
 import torch
 
 from claims.pu2026.maps import softmax_jacobian
-from verifiers.params import Derived, resolve
 from claims.pu2026.sop import order_violation
 from verifiers import (
     OUR_FINDING,
@@ -34,6 +33,7 @@ from verifiers import (
     symbolic,
 )
 from verifiers import property as prop
+from verifiers.params import Derived, resolve
 from verifiers.strategies import budget_logits
 
 #: Adam steps of the local search (the symbolic check proves the supremum; the search corroborates it).
@@ -54,10 +54,13 @@ SOP_TEMPERATURE = claim(
           "β(diag(p) - ppᵀ) has supremum β/2 (n = 2, p = (½, ½); Popoviciu for every n), so SOP bounds "
           "nothing: the 1/2 comes from the unit temperature. `bound` is the claimed supremum, sharp: a value "
           "above β/2 is refuted as not sharp, one below by a witness; auto = β/2. The source's reading is the "
-          "control bound = 0.5 at β = 2. Consistent with pu2026/jacobian-softmax (β = 1, bound 1/2). The property "
-          "check searches SOP violations (pairs with a score gap ≥ 1e-6, compared in log space: "
-          "log p_i - log p_j = β(s_i - s_j) survives underflow) and maximizes ‖J‖₂ (Hypothesis target + Adam + "
-          "rays) over the profile's logit families; tolerance 1e-9 on the norm.",
+          "control bound = 0.5 at β = 2. The property check searches SOP violations (pairs with a score gap "
+          "≥ 1e-6, compared in log space: log p_i - log p_j = β(s_i - s_j) survives underflow) and maximizes "
+          "‖J‖₂ (Hypothesis target + Adam + rays) over the profile's logit families; tolerance 1e-9 on the norm."
+          "\n\n"
+          "Tension with pu2026/jacobian-softmax: no contradiction. Its supremum 1/2 is this claim's β/2 at the "
+          "unit temperature β = 1; what fails is only the seed's derivation of the 1/2 from SOP, since "
+          "softmax(βs) is SOP for every β and its Jacobian reaches β/2.",
     params={
         "beta": Real(2.0, 0.0, exclude_min=True, doc="inverse temperature β > 0"),
         "bound": Derived(None, 0.0, exclude_min=True, rule="β/2",
@@ -136,6 +139,7 @@ def sop_temperature_property(ctx: Context) -> Outcome:
         return Outcome(verdict="refuted",
                        reason=f"value {value:.6g} exceeds the bound {claimed_bound(ctx):g} at s = (0, 0)",
                        counterexample={"example": corner.tolist(), "value": value},
+                       figures=({"kind": "tightness", "bound": claimed_bound(ctx), "best": value, "tolerance": 1e-9},),
                        resolution=Resolution(1e-9, "bound"), explored={"corners": 1})
     ascent = prop.gradient_ascent(lambda s: jacobian_norm(beta, s))
     local = lambda starts, steps: ascent(starts, min(steps, LOCAL_STEPS))  # noqa: E731 - a capped local search

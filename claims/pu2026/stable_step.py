@@ -25,7 +25,6 @@ import sympy as sp
 import torch
 
 from claims.pu2026.dynamics import GRAD_TOL, descend, steps_for
-from verifiers.params import Derived, resolve
 from claims.pu2026.rankmax import project_simplex
 from verifiers import (
     SOURCE_STATEMENT,
@@ -42,6 +41,7 @@ from verifiers import (
     claim,
     symbolic,
 )
+from verifiers.params import Derived, resolve
 
 MAPS = ("softmax", "sparsemax")
 #: Smallest exact critical step over interior targets at β = 1 (softmax: y = (½, ½); sparsemax: every y).
@@ -50,6 +50,10 @@ INF_CRITICAL = {"softmax": sp.Integer(4), "sparsemax": sp.Integer(2)}
 STARTS, RADIUS = 4, 0.01
 #: Longest run allowed for one group of targets (the runs are sized from the exact linear rate).
 MAX_STEPS = 20_000
+#: The run drawn in the figures: the first start of target row 1 at n = 2, y = (½, ½) (softmax's worst case).
+SHOWN = 1
+#: Points drawn per gradient-norm history.
+FIGURE_POINTS = 60
 
 STABLE_STEP = claim(
     id="pu2026/stable-step",
@@ -85,7 +89,9 @@ STABLE_STEP = claim(
           "with inf_y η_c (2 for sparsemax, 4/β for softmax) and GD at that step must converge for every target. "
           "The ratio is bracketed by GD too: softmax(βs) at the step 2·ratio·(1 - δ) must converge for every "
           "target, and at 2·ratio·(1 + δ) must fail for some target (sharpness; the family 'two near ½' holds "
-          "y = (½, ½) at n = 2). The control 'sparsemax is stable at step 3' is refuted both ways.",
+          "y = (½, ½) at n = 2). The control 'sparsemax is stable at step 3' is refuted both ways. Figures: "
+          "log10 of the gradient norm along GD from one start near s* for y = (½, ½), n = 2, at each step the "
+          "check runs, titled with that run's outcome under the rules above.",
     params={
         "map": Choice("softmax", MAPS, doc="the map whose gradient descent is run"),
         "ratio": Derived(None, 0.0, exclude_min=True, rule="2/β",
@@ -245,7 +251,23 @@ def run_group(name: str, beta: float, y: torch.Tensor, steps: torch.Tensor, gen:
     horizon = max(horizon, 2 * int(np.ceil(np.log(10.0 / (RADIUS * 1e-3)) / np.log(growth))) + 200)
     run = descend(grad, starts, steps.repeat_interleave(STARTS, 0), min(horizon, MAX_STEPS),
                   stop_when_converged=converge and bool(stable.all()))
-    return {"converged": run.converged, "not_converging": run.not_converging}
+    return {"converged": run.converged, "not_converging": run.not_converging,
+            "shown": run.grad_norms[:, SHOWN * STARTS]}
+
+
+def history_figure(name: str, beta: float, step: float, critical: float, out: dict[str, torch.Tensor]) -> dict:
+    """log10 ‖∇L(s_t)‖ vs t for the shown run (y = (½, ½), n = 2), titled with its outcome under the rules."""
+    norms = out["shown"]
+    picks = torch.unique(torch.linspace(0, len(norms) - 1, FIGURE_POINTS).round().long())
+    picks = picks[norms[picks] > 0]
+    if bool(out["converged"][SHOWN * STARTS]):
+        state = f"converged (≤ {GRAD_TOL:g})"
+    else:
+        state = "not converging" if bool(out["not_converging"][SHOWN * STARTS]) else "undecided"
+    label = name if name == "sparsemax" or beta == 1 else f"softmax({beta:g}s)"
+    return {"kind": "line", "x": picks.tolist(), "y": torch.log10(norms[picks]).tolist(), "xlabel": "GD step t",
+            "ylabel": "log10 ‖∇L(s_t)‖",
+            "title": f"{label}, y = (½, ½): GD at step {step:.4g} = {step / critical:.3g}·η_c: {state}"}
 
 
 def critical_steps(name: str, y: torch.Tensor, beta: float) -> torch.Tensor:
@@ -273,10 +295,14 @@ def stable_step_property(ctx: Context) -> Outcome:
     """Real GD: converges at (1-δ)η_c and not at (1+δ)η_c (or: converges at `step`); brackets the ratio."""
     gen, delta, beta = ctx.generator(), 2 * ctx.budget.rel_resolution, ctx["beta"]
     bad, tally = [], {"runs": 0, "converged": 0, "not_converging": 0, "undecided": 0, "edge_failures": 0}
+    figures: dict[tuple[str, float], dict] = {}
     for n in sizes(ctx):
         y = targets(n, gen)
         for name, expect, steps in plans(ctx, critical_steps(ctx["map"], y, beta), delta):
             out = run_group(name, beta, y, steps, gen, delta, converge=expect != "somewhere-unstable")
+            if n == 2 and (name, float(steps[SHOWN])) not in figures:
+                critical = float(critical_steps(name, y[SHOWN:SHOWN + 1], beta))
+                figures[(name, float(steps[SHOWN]))] = history_figure(name, beta, float(steps[SHOWN]), critical, out)
             tally["runs"] += len(out["converged"])
             for key in ("converged", "not_converging"):
                 tally[key] += int(out[key].sum())
@@ -291,7 +317,7 @@ def stable_step_property(ctx: Context) -> Outcome:
                             "critical_step": float(critical_steps(name, y[row // STARTS:row // STARTS + 1], beta)),
                             "converged": bool(out["converged"][row]),
                             "not_converging": bool(out["not_converging"][row])})
-    return _verdict(ctx, bad, tally, delta)
+    return _verdict(ctx, bad, tally, delta).but(figures=tuple(figures.values()))
 
 
 def _verdict(ctx: Context, bad: list[dict], tally: dict[str, int], delta: float) -> Outcome:
