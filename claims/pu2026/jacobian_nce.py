@@ -45,16 +45,19 @@ JACOBIAN_NCE = claim(
           "it as the element-wise NCE link h_i = σ(s_i - log(k q_i)) (the convention of the catalogue), "
           "whose Jacobian is diagonal with entries σ'(x_i) = σ(1-σ), so ||J||_2 = max_i σ(1-σ)(x_i) <= 1/4, "
           "with equality where s_i = log(k q_i). This bounds the Jacobian of the link (the map from scores to "
-          "NCE's per-class probabilities), not the curvature of the NCE loss: the per-example loss Hessian in "
-          "the scores reaches (1+k)/4 (pu2026/nce-loss-curvature), so the two claims do not disagree, and the "
-          "seed's reading that the 1/4 bound means smoother optimization is that claim's negative control. "
+          "NCE's per-class probabilities), not the curvature of the NCE loss (see the tension below). "
           "`k` shifts the link's argument by log k and changes where the supremum is attained, not its value: "
           "it is kept so the link is the one NCE uses, and every check honours it (the property check builds "
           "the link with it), but the bound does not depend on it. Sharpness is part of the claim (a bound "
           "above 1/4 is refuted as not sharp). The symbolic check covers every n (J is diagonal because h_i "
           "depends on s_i only). The property check computes J by autograd (not the closed form) on "
           "budget-sized logits (n up to the profile's max_n, magnitudes up to its max_magnitude) with the "
-          "non-uniform proposal q_i ∝ i + 1, steered by Adam on the closed form max_i h_i(1 - h_i).",
+          "non-uniform proposal q_i ∝ i + 1, steered by Adam on the closed form max_i h_i(1 - h_i)."
+          "\n\nTension with pu2026/nce-loss-curvature: no contradiction. This 1/4 bounds the Jacobian σ'(t) of the "
+          "link h = σ(s - log(kq)); that claim bounds the curvature of the NCE loss in the scores, which adds "
+          "σ'(t_c) once for the data class and once per noise sample, up to (1+k)/4. Both bounds are true and "
+          "sharp; the seed's reading that the 1/4 bound means smoother optimization is that claim's negative "
+          "control.",
     params={
         "bound": Real(0.25, 0.0, exclude_min=True, doc="claimed upper bound on the spectral norm"),
         "k": Integer(5, 1, doc="number of noise samples (shifts the link; the bound does not depend on it)"),

@@ -66,7 +66,13 @@ JACOBIAN_SOFTMAX = claim(
           "(a SymPy limit with symbolic n). So sup = 1/2 exactly, and the check compares `bound` with it: a "
           "bound below is refuted (witness p = (1/2, 1/2)), a bound above is refuted as not sharp. The "
           "property check searches budget-sized logits (n up to the profile's max_n, magnitudes up to its "
-          "max_magnitude, one-large/ties/near-one-hot families) for a norm above the bound, with Adam and rays.",
+          "max_magnitude, one-large/ties/near-one-hot families) for a norm above the bound, with Adam and rays."
+          "\n\nTension with pu2026/sop-temperature: no contradiction. That claim's supremum β/2 for the Jacobian of "
+          "softmax(βs) is this 1/2 at the unit temperature β = 1; it refutes only the seed's derivation of the 1/2 "
+          "from strict order preservation (softmax(βs) is SOP for every β), not this bound."
+          "\n\nTension with pu2026/conditioning: no contradiction. ||J||_2 <= 1/2 bounds the largest eigenvalue of "
+          "J only; the smallest one on 1⊥ goes to 0 as a class gets confident, so the condition number is "
+          "unbounded: a bounded spectral norm says nothing about conditioning.",
     params={"bound": Real(0.5, 0.0, exclude_min=True, doc="claimed sharp upper bound on the spectral norm")},
     negative_controls=(NegativeControl("bound-0.49", {"bound": 0.49}, "a bound below the supremum 1/2"),),
     tags=("gradient-dynamics", "jacobian"),
