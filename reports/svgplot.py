@@ -106,7 +106,11 @@ class Axis:
         inside = [t for t in steps if self.lo <= math.log10(t[0]) <= self.hi]
         if len(inside) >= 2:
             return steps
-        return [(m * 10.0 ** e, fmt(m * 10.0 ** e), True) for e in range(lo, hi + 1) for m in range(1, 10)]
+        fine = [(m * 10.0 ** e, fmt(m * 10.0 ** e), True) for e in range(lo, hi + 1) for m in range(1, 10)]
+        if any(self.lo <= math.log10(t[0]) <= self.hi for t in fine):
+            return fine
+        middle = 10.0 ** ((self.lo + self.hi) / 2)  # a constant series: label its own value
+        return [(middle, fmt(middle), True)]
 
 
 def padded(values: Sequence[float], log: bool, frac: float = 0.06) -> tuple[float, float]:
