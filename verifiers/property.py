@@ -2,12 +2,16 @@ r"""Property checks with Hypothesis: universal claims, witness search and tightn
 
 Hypothesis draws are not i.i.d.; nothing here is a statistical estimate. Every
 search is seeded from the check's seed and uses no example database, so a run is
-reproducible from ``(claim, params, profile, seed)``.
+reproducible from ``(claim, params, profile, seed)``. Hypothesis also mixes in
+numbers it finds in the source of whatever local modules happen to be imported; that
+depends on the process's history (a pytest run imports other modules than a report
+worker), so every search here runs with that pool empty (:func:`_no_local_constants`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -67,6 +71,25 @@ def _arrays(value: Any) -> list[np.ndarray]:
     if isinstance(value, (float, int)) and not isinstance(value, bool):
         return [np.asarray([value], dtype=np.float64)]
     return []
+
+
+@contextmanager
+def _no_local_constants() -> Iterator[None]:
+    """Hypothesis without constants mined from imported local modules: generation depends only on the seed."""
+    try:
+        from hypothesis.internal.conjecture import providers
+        empty = providers.Constants()
+        original = providers._get_local_constants
+    except (ImportError, AttributeError):  # another Hypothesis version: nothing to neutralize
+        yield
+        return
+    providers._get_local_constants = lambda: empty
+    providers.CONSTANTS_CACHE.cache.clear()
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original
+        providers.CONSTANTS_CACHE.cache.clear()
 
 
 def _settings(ctx: Context, examples: int | None = None, shrink: bool = True) -> settings:
@@ -135,7 +158,8 @@ def forall(
             raise _Violation(x, verdict if isinstance(verdict, str) else f"{what} fails")
 
     try:
-        search()
+        with _no_local_constants():
+            search()
     except _Violation as v:
         return Outcome(verdict="refuted", reason=f"counterexample (shrunk): {v.detail}",
                        statistics=dict(counts), counterexample={"example": _plain(v.example), "detail": v.detail},
@@ -196,7 +220,8 @@ def exists(
             raise _Violation(x, what)
 
     try:
-        search()
+        with _no_local_constants():
+            search()
     except _Violation as v:
         return Outcome(verdict="supported", reason=f"found {what} (shrunk) after {counts['tried']} examples",
                        statistics={**counts, "witness": _plain(v.example)}, counterexample=None, figures=(),
@@ -246,7 +271,8 @@ def maximize(
         if local is not None and not early and len(seen) == min(probe, ctx.budget.examples):
             early.append(local([point for _, point in seen], ctx.budget.local_steps))
 
-    search()
+    with _no_local_constants():
+        search()
     for corner in corners:
         explored.see(corner)
         value = float(objective(corner))

@@ -66,7 +66,7 @@ def test_a_valid_source_is_collected_with_its_checks(tmp_path):
         ('id="other/good"', "id", "expected the prefix"),
         ('title=""', "title", "must be a non-empty string"),
         ('statement="  "', "statement", "must be a non-empty string"),
-        ('params={{"b": 3}}', "params.b", "expected Real, Integer, Flag, Choice or Choices"),
+        ('params={{"b": 3}}', "params.b", "expected Real, Integer, Flag, Choice, Choices or Vector"),
         ('params={{"b": Real(1.0, 2.0)}}', "params.b.default", "expected a value in [2, inf)"),
         ("negative_controls=()", "negative_controls", "expected at least one negative control"),
         ('negative_controls=(NegativeControl("n", {{"c": 1.0}}, "d"),)', "negative_controls.n.c",
