@@ -170,21 +170,30 @@ def _forward(params: Sequence[torch.Tensor], x: torch.Tensor) -> torch.Tensor:
     return torch.baddbmm(b2, torch.relu(torch.baddbmm(b1, x, w1)), w2)
 
 
-def _per_loss(losses: Sequence[str], o: torch.Tensor, y: torch.Tensor, what: str) -> torch.Tensor:
-    """Per-run mean NLL (``what="nll"``) or error in % (``"error"``), each run under its own loss.
+def _per_example(losses: Sequence[str], o: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Per run and example, the error (0 or 100 %) and the NLL, each run under its own loss: shape (runs, n, 2).
 
     The predicted class is the argmax of the map f(o), not of o: f_tay is not monotone in o, and the even
     maps ignore its sign.
     """
-    out = torch.empty(o.shape[0], device=o.device)
+    out = torch.empty(*o.shape[:2], 2, device=o.device)
     for name in dict.fromkeys(losses):
         rows = torch.tensor([i for i, n in enumerate(losses) if n == name], device=o.device)
         lp = log_probs(name, o[rows])
-        if what == "nll":
-            out[rows] = -lp.gather(-1, y[rows].unsqueeze(-1)).squeeze(-1).mean(-1)
-        else:
-            out[rows] = 100.0 * (lp.argmax(-1) != y[rows]).float().mean(-1)
+        out[rows, :, 0] = 100.0 * (lp.argmax(-1) != y[rows]).float()
+        out[rows, :, 1] = -lp.gather(-1, y[rows].unsqueeze(-1)).squeeze(-1)
     return out
+
+
+def _per_loss(losses: Sequence[str], o: torch.Tensor, y: torch.Tensor, what: str) -> torch.Tensor:
+    """Per-run mean NLL (``what="nll"``) or error in % (``"error"``), each run under its own loss."""
+    if what == "nll":  # the training loss: no argmax needed
+        out = torch.empty(o.shape[0], device=o.device)
+        for name in dict.fromkeys(losses):
+            rows = torch.tensor([i for i, n in enumerate(losses) if n == name], device=o.device)
+            out[rows] = -log_probs(name, o[rows]).gather(-1, y[rows].unsqueeze(-1)).squeeze(-1).mean(-1)
+        return out
+    return _per_example(losses, o, y)[..., 0].mean(-1)
 
 
 def train(splits: Sequence[Split], seeds: Sequence[int], arms: Sequence[tuple[str, float]], schedule: Schedule
@@ -199,6 +208,12 @@ def train(splits: Sequence[Split], seeds: Sequence[int], arms: Sequence[tuple[st
     torch.Tensor
         Shape (seeds, arms, checkpoints, 2): error in % and mean NLL on the held-out part.
     """
+    return held_out_curves(splits, seeds, arms, schedule).mean(-2)
+
+
+def held_out_curves(splits: Sequence[Split], seeds: Sequence[int], arms: Sequence[tuple[str, float]],
+                    schedule: Schedule) -> torch.Tensor:
+    """As :func:`train`, per held-out example: shape (seeds, arms, checkpoints, held-out examples, 2)."""
     runs = [(i, a) for i in range(len(seeds)) for a in range(len(arms))]
     which = [i for i, _ in runs]
     names = [arms[a][0] for _, a in runs]
@@ -213,7 +228,7 @@ def train(splits: Sequence[Split], seeds: Sequence[int], arms: Sequence[tuple[st
     total = schedule.epochs * per_epoch
     at = {round(total * (j + 1) / schedule.checkpoints): j for j in range(schedule.checkpoints)}
     rngs = [np.random.default_rng([s, 2]) for s in seeds]
-    out = torch.empty(len(runs), schedule.checkpoints, 2)
+    out = torch.empty(len(runs), schedule.checkpoints, len(splits[0].y_held), 2)
     for step in range(total):
         if step % per_epoch == 0:
             perm = torch.as_tensor(np.stack([r.permutation(n) for r in rngs]), device=device)[which]
@@ -223,15 +238,14 @@ def train(splits: Sequence[Split], seeds: Sequence[int], arms: Sequence[tuple[st
         opt.step()
         if step + 1 in at:
             out[:, at[step + 1]] = _held_out(params, splits, which, names)
-    return out.view(len(seeds), len(arms), schedule.checkpoints, 2)
+    return out.view(len(seeds), len(arms), *out.shape[1:])
 
 
 def _held_out(params: Sequence[torch.Tensor], splits: Sequence[Split], which: Sequence[int],
               names: Sequence[str]) -> torch.Tensor:
     with torch.no_grad():
         o = _forward(params, torch.stack([splits[i].x_held for i in which]))
-        y = torch.stack([splits[i].y_held for i in which])
-        return torch.stack([_per_loss(names, o, y, "error"), _per_loss(names, o, y, "nll")], -1).cpu()
+        return _per_example(names, o, torch.stack([splits[i].y_held for i in which])).cpu()
 
 
 def sweep(split: Split, seed: int, losses: Sequence[str], schedule: Schedule) -> dict[str, Setting]:
@@ -280,3 +294,85 @@ def comparison(data: Callable[[int], Split], losses: Sequence[str], schedule: Sc
     return settings, compute
 
 
+
+
+def halves(y: torch.Tensor, seed: int) -> torch.Tensor:
+    """A random stratified half of the examples with labels ``y`` (a boolean mask; the rest is the other half)."""
+    rng = np.random.default_rng([seed, 3])
+    labels = y.cpu().numpy()
+    mask = np.zeros(labels.size, dtype=bool)
+    for c in np.unique(labels):
+        idx = rng.permutation(np.flatnonzero(labels == c))
+        mask[idx[: (idx.size + rng.integers(2)) // 2]] = True
+    return torch.as_tensor(mask, device=y.device)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One seed's cross-fitted test error (%) and NLL per loss, and the (first half, second half) settings."""
+
+    error: dict[str, float]
+    nll: dict[str, float]
+    chosen: dict[str, tuple[Setting, Setting]]
+
+
+#: Scored seeds already computed in this process, by (data key, losses, schedule, seed).
+_SCORED: dict[tuple[object, ...], Scored] = {}
+
+
+@dataclass(frozen=True)
+class CrossFitted:
+    """Each seed's test metrics per loss, with the validation sweep run inside the seed (two-fold cross-fitting).
+
+    Every (loss, learning rate of ``schedule.lrs``) is trained on the seed's training part; the held-out part is
+    cut into two stratified halves (:func:`halves`); each loss's (learning rate, checkpoint) with the lowest error
+    on one half (ties: smaller rate, then earlier checkpoint) is scored on the other half, and the other way
+    round; the seed's metric is the mean over all held-out examples, each scored at the setting chosen on the
+    half it is not in. So every source of randomness (split, initialization, minibatch order, the sweep's
+    choice) varies from seed to seed, and a paired interval over seeds covers it.
+
+    Seeds are trained in fixed blocks (seeds ``b·block … b·block + block − 1``, every loss and rate in one
+    batch), so a seed's numbers do not depend on which other seeds were asked for (bit for bit), and the blocks
+    are kept for the process under ``key`` (which names ``data``): controls and seed sweeps reuse them.
+    """
+
+    data: Callable[[int], Split]
+    key: str
+    losses: tuple[str, ...]
+    schedule: Schedule
+    block: int = 5
+
+    def __call__(self, seeds: Sequence[int]) -> list[Scored]:
+        for first in sorted({self.block * (s // self.block) for s in seeds}):
+            if self._key(first) not in _SCORED:
+                self._train_block(list(range(first, first + self.block)))
+        return [_SCORED[self._key(s)] for s in seeds]
+
+    def _key(self, seed: int) -> tuple[object, ...]:
+        return (self.key, self.losses, self.schedule, seed)
+
+    def _train_block(self, seeds: list[int]) -> None:
+        splits = [self.data(s) for s in seeds]
+        arms = [(name, lr) for name in self.losses for lr in self.schedule.lrs]
+        curves = held_out_curves(splits, seeds, arms, self.schedule)
+        for i, (seed, split) in enumerate(zip(seeds, splits)):
+            _SCORED[self._key(seed)] = self._score(halves(split.y_held, seed).cpu(), curves[i])
+
+    def _score(self, first: torch.Tensor, curves: torch.Tensor) -> Scored:
+        """A seed's scores from its per-example curves (arms, checkpoints, examples, 2) and its first half."""
+        rates = len(self.schedule.lrs)
+        scores: dict[str, torch.Tensor] = {}
+        chosen: dict[str, tuple[Setting, Setting]] = {}
+        for k, name in enumerate(self.losses):
+            block = curves[k * rates:(k + 1) * rates]  # (rates, checkpoints, examples, 2)
+            picks = []
+            total = torch.zeros(2, dtype=torch.float64)
+            for val in (first, ~first):
+                err = block[:, :, val, 0].mean(-1)
+                r, j = divmod(int(torch.argmin(err.flatten())), err.shape[1])  # first minimum: smaller rate, epoch
+                picks.append(Setting(self.schedule.lrs[r], j, float(err[r, j])))
+                total += block[r, j, ~val].double().sum(0)
+            scores[name] = total / first.numel()
+            chosen[name] = (picks[0], picks[1])
+        return Scored({n: float(v[0]) for n, v in scores.items()}, {n: float(v[1]) for n, v in scores.items()},
+                      chosen)

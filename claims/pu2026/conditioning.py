@@ -17,9 +17,8 @@ from functools import lru_cache
 
 import numpy as np
 import sympy as sp
-import torch
+import scipy.linalg
 
-from claims.pu2026.maps import softmax_jacobian
 from verifiers import (
     OUR_FINDING,
     WHOLE,
@@ -154,31 +153,52 @@ def conditioning_symbolic(ctx: Context) -> Outcome:
                    reason="κ(J|1⊥) → ∞ along p = (a, a, ε, …, ε), ε → 0, for every n ≥ 3; λ_max ≤ 2(1 - max p)")
 
 
-def log_condition(s: torch.Tensor) -> torch.Tensor:
-    """log10 κ(J|1⊥) row by row, NaN where float64 cannot resolve the smallest eigenvalue."""
-    n = s.shape[-1]
-    basis = torch.linalg.qr(torch.eye(n, dtype=torch.float64) - 1.0 / n)[0][:, : n - 1]
-    eig = torch.linalg.eigvalsh(basis.T @ softmax_jacobian(s) @ basis)
-    ratio = eig[..., 0] / eig[..., -1]
-    return torch.where(ratio > RESOLVABLE, -torch.log10(ratio.clamp_min(RESOLVABLE)), torch.nan)
+@lru_cache(maxsize=None)
+def helmert_basis(n: int) -> np.ndarray:
+    """An orthonormal basis of 1⊥ in ℝⁿ (columns: the Helmert contrasts, closed form, read-only)."""
+    basis = np.ascontiguousarray(scipy.linalg.helmert(n).T)
+    basis.flags.writeable = False
+    return basis
+
+
+def log_softmax(s: np.ndarray) -> np.ndarray:
+    """log softmax along the last axis (stable at any magnitude)."""
+    shifted = s - s.max(-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(-1, keepdims=True))
+
+
+def log_condition(s: np.ndarray) -> np.ndarray:
+    """log10 κ(J|1⊥) row by row, NaN where float64 cannot resolve the smallest eigenvalue.
+
+    Plain numpy on a fixed closed-form basis: torch's small-matrix products and QR spin threads on a loaded
+    machine (100× slower, and seed-dependent in cost); the search evaluates this a few hundred times.
+    """
+    s = np.asarray(s, dtype=np.float64)
+    p = np.exp(log_softmax(s))
+    basis = helmert_basis(s.shape[-1])
+    projected = p @ basis
+    restricted = (basis.T * p[..., None, :]) @ basis - projected[..., :, None] * projected[..., None, :]
+    eig = np.linalg.eigvalsh(restricted)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = eig[..., 0] / eig[..., -1]
+    return np.where(ratio > RESOLVABLE, -np.log10(np.maximum(ratio, RESOLVABLE)), np.nan)
 
 
 def trace_violation(s: np.ndarray) -> str | None:
     """λ_max(J) ≤ 2(1 - max p), described if it fails."""
-    with torch.no_grad():
-        x = torch.as_tensor(s, dtype=torch.float64)
-        top = float(torch.linalg.eigvalsh(softmax_jacobian(x))[-1])
-        limit = 2 * float(-torch.expm1(torch.log_softmax(x, -1).max()))
+    logp = log_softmax(np.asarray(s, dtype=np.float64))
+    p = np.exp(logp)
+    top = float(np.linalg.eigvalsh(np.diag(p) - np.outer(p, p))[-1])
+    limit = 2 * float(-np.expm1(logp.max()))
     return f"λ_max = {top:.6g} > 2(1 - max p) = {limit:.6g}" if top > limit + 1e-15 else None
 
 
 def family_figure(bound: float) -> dict:
     """κ(J|1⊥) (float64, as the search computes it) along p = ((1-ε)/2, (1-ε)/2, ε) against 1/ε."""
-    eps = torch.tensor(FIGURE_EPS, dtype=torch.float64)
-    p = torch.stack([(1 - eps) / 2, (1 - eps) / 2, eps], -1)
-    with torch.no_grad():
-        kappa = 10.0 ** log_condition(torch.log(p))
-    keep = torch.isfinite(kappa)
+    eps = np.asarray(FIGURE_EPS)
+    p = np.stack([(1 - eps) / 2, (1 - eps) / 2, eps], -1)
+    kappa = 10.0 ** log_condition(np.log(p))
+    keep = np.isfinite(kappa)
     figure = {"kind": "line", "log": True, "x": (1 / eps[keep]).tolist(), "y": kappa[keep].tolist(),
               "xlabel": "1/ε", "ylabel": "κ(J|1⊥)"}
     if math.isfinite(bound):
@@ -196,8 +216,7 @@ def conditioning_property(ctx: Context) -> Outcome:
     def objective(s: np.ndarray) -> float:
         if not broken and (why := trace_violation(s)) is not None:
             broken.append((s.tolist(), why))
-        with torch.no_grad():
-            return float(log_condition(torch.as_tensor(s, dtype=torch.float64)))
+        return float(log_condition(s))
 
     resolution = Resolution(REL_TOL, "condition number (relative)", relative=REL_TOL)
     logits = budget_logits(ctx.budget, min_size=3)
