@@ -149,7 +149,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.seeds is not None:
         return _sweep(target, args, overrides, budget)
     if args.controls:
-        results = run_all(target, budget=budget, seed=args.seed, device=device)
+        results = run_all(target, budget=budget, seed=args.seed, device=device, overrides=overrides)
     elif args.control is not None:
         results = [run_claim(target, budget=budget, seed=args.seed, device=device, overrides=overrides,
                              control=find_control(target, args.control))]

@@ -15,8 +15,11 @@ median for the sign test, the mean by a BCa bootstrap) is formed at level
   the interval lies inside ``±margin`` and ``refuted`` when it lies outside;
 - otherwise more seeds are run; when the last stage is undecided, ``inconclusive``.
 
-The Outcome records the per-seed numbers, the test, its statistic and p-value, the
-effect with its interval, and a figure of the per-seed results with the decision.
+The interval decision is the same as two one-sided tests at :math:`\alpha/(2J)` each,
+relative to the margin: *for* the claim (supported iff :math:`p_{\mathrm{for}}` is below
+it) and *against* it (refuted iff :math:`p_{\mathrm{against}}` is), see :func:`one_sided`.
+The Outcome records the per-seed numbers, the test with these two p-values, the effect
+with its interval, and a figure of the per-seed results with the decision.
 """
 
 from __future__ import annotations
@@ -74,6 +77,38 @@ def interval(d: np.ndarray, test: Test, level: float, seed: int = 0) -> Interval
         return Interval(mean, float(res.confidence_interval.low), float(res.confidence_interval.high), t_stat, p)
     half = float(sps.t.isf(level / 2, n - 1)) * sd / math.sqrt(n)
     return Interval(mean, mean - half, mean + half, t_stat, p)
+
+
+def one_sided(d: np.ndarray, test: Test, direction: Direction, margin: float) -> tuple[float, float] | None:
+    r"""``(p_for, p_against)``: the one-sided p-values that the interval decision of :func:`paired` amounts to.
+
+    ``p_for`` rejects "the claim is false", ``p_against`` rejects "the claim holds", both relative to ``margin``;
+    at a stage of level λ the claim is supported iff ``p_for < λ/2`` and refuted iff ``p_against < λ/2``. Paired t
+    test: :math:`T(c) = (\bar d - c)/(s_d/\sqrt n)` against :math:`t_{n-1}`. Sign test: binomial tails of the
+    counts on either side, ties counted against the side tested (as the order-statistic interval does). ``None``
+    for the bootstrap, whose interval has no p-value.
+    """
+    d = np.asarray(d, dtype=np.float64)
+    if test == "bootstrap":
+        return None
+    n, m = d.size, margin
+    if test == "sign":
+        tail = lambda k: float(sps.binom.cdf(int(k), n, 0.5))  # noqa: E731
+        above, not_above = lambda c: tail((d <= c).sum()), lambda c: tail((d > c).sum())  # noqa: E731
+        below, not_below = lambda c: tail((d >= c).sum()), lambda c: tail((d < c).sum())  # noqa: E731
+    else:
+        mean, sd = float(d.mean()), float(d.std(ddof=1)) if n > 1 else 0.0
+        se = sd / math.sqrt(n)
+        upper = lambda c, tie: float(sps.t.sf((mean - c) / se, n - 1)) if se else float(tie(mean, c))  # noqa: E731
+        above, not_below = lambda c: upper(c, float.__le__), lambda c: upper(c, float.__lt__)  # noqa: E731
+        lower = lambda c, tie: float(sps.t.cdf((mean - c) / se, n - 1)) if se else float(tie(mean, c))  # noqa: E731
+        below, not_above = lambda c: lower(c, float.__ge__), lambda c: lower(c, float.__gt__)  # noqa: E731
+    # above(c) rejects "effect <= c", below(c) rejects "effect >= c"; the not_ forms reject the strict ones.
+    if direction == "greater":
+        return above(m), not_above(m)
+    if direction == "less":
+        return below(-m), not_below(-m)
+    return max(not_below(-m), not_above(m)), min(below(-m), above(m))
 
 
 def paired(
@@ -144,12 +179,19 @@ def _outcome(verdict: str, est: Interval, a: list[float], b: list[float], arms: 
              plan: tuple[int, ...], setup: Mapping[str, Any]) -> Outcome:
     claim = {"greater": f"{arms[0]} − {arms[1]} > {margin:g}", "less": f"{arms[0]} − {arms[1]} < −{margin:g}",
              "equal": f"|{arms[0]} − {arms[1]}| ≤ {margin:g}"}[direction]
-    name = {"t": "paired t test", "sign": "sign test", "bootstrap": "BCa bootstrap (paired t p-value)"}[test]
+    name = {"t": "paired t test", "sign": "sign test", "bootstrap": "BCa bootstrap"}[test]
+    d = np.asarray(a) - np.asarray(b)
+    ps = one_sided(d, test, direction, margin)
+    p_value = None if ps is None else ps[1] if verdict == "refuted" else ps[0]
+    tests = name if ps is None else (f"{name}, one-sided p = {ps[0]:.3g} for the claim, {ps[1]:.3g} against it; "
+                                     f"each decides below {per_stage / 2:.3g}")
     text = (f"{metric}: effect {arms[0]} − {arms[1]} = {est.effect:.4g}, {100 * (1 - per_stage):.3g} % interval "
-            f"[{est.low:.4g}, {est.high:.4g}] over {len(a)} seeds ({name}, p = {est.p_value:.3g}); claim {claim}")
+            f"[{est.low:.4g}, {est.high:.4g}] over {len(a)} seeds ({tests}); claim {claim}")
     stats = {"seeds": len(a), "stage": stage, "stages": list(plan), "arm_a": arms[0], "arm_b": arms[1],
-             "per_seed_a": a, "per_seed_b": b, "differences": [x - y for x, y in zip(a, b)],
-             "test": name, "statistic": est.statistic, "p_value": est.p_value, "effect": est.effect,
+             "per_seed_a": a, "per_seed_b": b, "differences": d.tolist(),
+             "test": name, "statistic": est.statistic, "p_value": p_value,
+             "p_for": None if ps is None else ps[0], "p_against": None if ps is None else ps[1],
+             "p_threshold": per_stage / 2, "effect": est.effect,
              "ci_low": est.low, "ci_high": est.high, "level": level, "level_per_stage": per_stage,
              "direction": direction, "margin": margin, "metric": metric, "setup": dict(setup)}
     figure = {"kind": "seeds", "title": f"{metric} per seed", "arms": list(arms), "a": a, "b": b,
@@ -230,5 +272,6 @@ class RunAdam:
 
 
 __all__ = [
-    "Direction", "Test", "LEVEL", "Interval", "interval", "paired", "staged", "at_least", "conjunction", "RunAdam",
+    "Direction", "Test", "LEVEL", "Interval", "interval", "one_sided", "paired", "staged", "at_least", "conjunction",
+    "RunAdam",
 ]

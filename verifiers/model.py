@@ -236,6 +236,8 @@ class Context:
     device: str = "cpu"
     control: str | None = None
     run_seed: int = 0
+    #: In a negative control's run, the values set on the command line besides the control's own.
+    overrides: Mapping[str, Any] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> Any:
         return self.params[name]
@@ -253,7 +255,8 @@ class Context:
         from verifiers.params import format_value
 
         if self.control is not None:
-            target = f" --control {self.control}"
+            target = f" --control {self.control}" + "".join(
+                f" --set {k}={format_value(v)}" for k, v in self.overrides.items())
         else:
             target = "".join(f" --set {k}={format_value(v)}" for k, v in self.params.items())
         return f"claims check {self.claim_id}{target} --profile {self.budget.name} --seed {self.run_seed}"

@@ -94,12 +94,13 @@ def run_claim(
     start = time.perf_counter()
     params = {**claim.defaults(), **(overrides or {}), **(control.params if control else {})}
     name = control.name if control else None
+    extra = {k: v for k, v in (overrides or {}).items() if control and k not in control.params}
     if claim.expect == "skipped" and control is None:
         evidence = (_skip_evidence(claim, params, seed, device),)
     else:
         evidence = tuple(
             run_check(fn, Context(claim.id, params, budget, derive_seed(seed, claim.id, method, name or ""),
-                                  device, name, run_seed=seed), method)
+                                  device, name, run_seed=seed, overrides=extra), method)
             if control is None or control.applies_to(method) else _not_applicable(claim, control, method, params)
             for method, fn in claim.checks.items())
     expected = "refuted" if control else ("skipped" if claim.expect == "skipped" else "holds")
@@ -107,10 +108,12 @@ def run_claim(
                        expected=expected, evidence=evidence, seconds=time.perf_counter() - start)
 
 
-def run_all(claim: Claim, *, budget: Budget, seed: int, device: str = "cpu") -> list[ClaimResult]:
-    """The claim at its defaults followed by each of its negative controls."""
-    runs = [run_claim(claim, budget=budget, seed=seed, device=device)]
-    runs += [run_claim(claim, budget=budget, seed=seed, device=device, control=nc)
+def run_all(claim: Claim, *, budget: Budget, seed: int, device: str = "cpu",
+            overrides: Mapping[str, Any] | None = None) -> list[ClaimResult]:
+    """The claim (at its defaults, or with ``overrides``) followed by each of its negative controls, each with
+    the ``overrides`` its own parameters do not set."""
+    runs = [run_claim(claim, budget=budget, seed=seed, device=device, overrides=overrides)]
+    runs += [run_claim(claim, budget=budget, seed=seed, device=device, overrides=overrides, control=nc)
              for nc in claim.negative_controls]
     return runs
 

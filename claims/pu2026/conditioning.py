@@ -16,8 +16,8 @@ import math
 from functools import lru_cache
 
 import numpy as np
-import sympy as sp
 import scipy.linalg
+import sympy as sp
 
 from verifiers import (
     OUR_FINDING,

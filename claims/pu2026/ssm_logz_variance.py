@@ -1,7 +1,10 @@
 r"""The sampled-softmax log-partition estimate has variance :math:`\chi^2(P\|Q)/k`.
 
-Pu, Lian & Chen, arXiv 2601.22745 (seed: "a bias-variance decomposition for sampling methods";
-"High variance from mismatched proposal distribution Q").
+A literature result: the delta method (van der Vaart, Asymptotic Statistics, 1998, ch. 3) applied to the
+importance-sampling estimate :math:`\hat Z_k`, whose relative variance is :math:`\chi^2(P\|Q)/k` (Owen, Monte
+Carlo theory, methods and examples, 2013, ch. 9). Pu, Lian & Chen, arXiv 2601.22745 only name the decomposition
+(seed: "a bias-variance decomposition for sampling methods"; "High variance from mismatched proposal
+distribution Q"); they do not state this formula.
 
 Hypothesis: :math:`n` classes (finite), a proposal :math:`q` with every :math:`q_i>0` (bounded weights),
 :math:`k` i.i.d. draws from :math:`q`, :math:`\hat Z_k=\frac1k\sum_j e^{s_{i_j}}/q_{i_j}` (variant ``zhat``).
@@ -23,7 +26,6 @@ from claims.pu2026.sampling import chi_square, design, nested_weight_errors, wei
 from claims.pu2026.ssm_logz_bias import EXACT_MARGIN, FIRST_ROWS, max_rows, mc_grid
 from claims.pu2026.ssm_variants import ZHAT, describe
 from verifiers import (
-    SOURCE_STATEMENT,
     WHOLE,
     Context,
     NegativeControl,
@@ -33,6 +35,7 @@ from verifiers import (
     check,
     claim,
     instance,
+    literature,
     symbolic,
 )
 from verifiers import montecarlo as mc
@@ -50,10 +53,14 @@ SSM_LOGZ_VARIANCE = claim(
               r"n<\infty,\ q_i>0",
     reference=Reference("pu2026", "Sampling bias and variance",
                         "introduce a bias-variance decomposition for sampling methods"),
-    origin=SOURCE_STATEMENT,
-    notes=f"Sampled-softmax variant: {describe(ZHAT.name)} (${ZHAT.formula}$). The seeds name a bias-variance "
-          "decomposition but state only the bias term; the variance term Var log Ẑ_k = χ²/k + o(1/k) is our "
-          "formalization. Hypotheses as in pu2026/ssm-logz-bias: finitely many classes, q_i > 0 (bounded weights), "
+    origin=literature("delta method: van der Vaart, Asymptotic Statistics, Cambridge University Press 1998, ch. 3; "
+                      "importance sampling: Owen, Monte Carlo theory, methods and examples, 2013, ch. 9"),
+    notes=f"Sampled-softmax variant: {describe(ZHAT.name)} (${ZHAT.formula}$). Origin: the seeds name a "
+          "bias-variance decomposition ('introduce a bias-variance decomposition for sampling methods') but state "
+          "neither term's formula; Var log Ẑ_k = χ²/k + o(1/k) is the textbook delta-method variance (van der Vaart "
+          "1998, ch. 3) of the log of the importance-sampling estimate Ẑ_k, whose relative variance is exactly "
+          "χ²(P‖Q)/k (Owen 2013, ch. 9; pu2026/zhat-variance), so the origin is the literature, not the source. "
+          "Hypotheses as in pu2026/ssm-logz-bias: finitely many classes, q_i > 0 (bounded weights), "
           "asymptotic in k for fixed (s, q), descriptive only for k ≫ χ²(P‖Q) (with a badly mismatched proposal "
           "the variance can even grow with k over a wide range: pu2026/ssm-logz-mismatch). "
           "Symbolic (the proof): Var ε = χ²/k exactly (ε = Ẑ_k/Z - 1; moments from the moment generating "

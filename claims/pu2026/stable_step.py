@@ -91,7 +91,13 @@ STABLE_STEP = claim(
           "target, and at 2·ratio·(1 + δ) must fail for some target (sharpness; the family 'two near ½' holds "
           "y = (½, ½) at n = 2). The control 'sparsemax is stable at step 3' is refuted both ways. Figures: "
           "log10 of the gradient norm along GD from one start near s* for y = (½, ½), n = 2, at each step the "
-          "check runs, titled with that run's outcome under the rules above.",
+          "check runs, titled with that run's outcome under the rules above.\n\n"
+          "Tension with pu2026/exp-lr-stability: no contradiction. That experiment trains matrix-factorization "
+          "embeddings toward boundary targets (a user's uniform distribution over her items) from a small "
+          "initialization and judges stability over the whole run, with Adam or plain gradient descent; this "
+          "claim is the linear stability of gradient descent on the logits at the minimizer for an interior "
+          "target. Its ratio of 2 neither predicts the experiment's plain-GD ratio below 1 (the source's reading, "
+          "refuted there) nor implies the Adam ratio of about 3, which agrees with it in direction only.",
     params={
         "map": Choice("softmax", MAPS, doc="the map whose gradient descent is run"),
         "ratio": Derived(None, 0.0, exclude_min=True, rule="2/β",

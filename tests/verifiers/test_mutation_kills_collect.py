@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.verifiers._fixtures import make_claim
-from verifiers import InvalidClaim, NegativeControl, Real, literature
-from verifiers import latex, quotes
+from verifiers import InvalidClaim, NegativeControl, Real, latex, literature, quotes
 from verifiers.model import Origin, Reference, Source
 
 _count = itertools.count()

@@ -203,14 +203,18 @@ def test_paired_runs_seeds_in_stages_and_records_everything() -> None:
     a = [1.0 + 0.01 * (s % 3) for s in calls]
     d = np.asarray(a) - 0.5
     est = ex.interval(d, "t", 0.01 / 2)
+    p_for, p_against = ex.one_sided(d, "t", "greater", 0.1)
     stats = out.statistics
     assert stats == {"seeds": 4, "stage": 1, "stages": [4, 8], "arm_a": "A", "arm_b": "B", "per_seed_a": a,
                      "per_seed_b": [0.5] * 4, "differences": d.tolist(), "test": "paired t test",
-                     "statistic": est.statistic, "p_value": est.p_value, "effect": est.effect, "ci_low": est.low,
+                     "statistic": est.statistic, "p_value": p_for, "p_for": p_for, "p_against": p_against,
+                     "p_threshold": 0.0025, "effect": est.effect, "ci_low": est.low,
                      "ci_high": est.high, "level": 0.01, "level_per_stage": 0.005, "direction": "greater",
                      "margin": 0.1, "metric": "acc", "setup": {"n": 5, "lr": 0.1}}
     assert out.reason == (f"acc: effect A − B = {est.effect:.4g}, 99.5 % interval [{est.low:.4g}, {est.high:.4g}] "
-                          f"over 4 seeds (paired t test, p = {est.p_value:.3g}); claim A − B > 0.1: the interval "
+                          f"over 4 seeds (paired t test, one-sided p = {p_for:.3g} for the claim, {p_against:.3g} "
+                          f"against it; "
+                          f"each decides below 0.0025); claim A − B > 0.1: the interval "
                           "clears the margin")
     assert out.figures == ({"kind": "seeds", "title": "acc per seed", "arms": ["A", "B"], "a": a, "b": [0.5] * 4,
                             "effect": est.effect, "ci": [est.low, est.high], "margin": 0.1, "direction": "greater",
@@ -227,14 +231,16 @@ def test_paired_refutation_inconclusive_and_names() -> None:
     assert same.counterexample == {"effect": same.statistics["effect"],
                                    "ci": [same.statistics["ci_low"], same.statistics["ci_high"]]}
     assert same.reason.endswith("claim X − Y < −0: the interval excludes the claim")
-    assert "(sign test, p = " in same.reason and same.scope == instance("the experiment's setup")
+    assert "(sign test, one-sided p = " in same.reason and same.scope == instance("the experiment's setup")
+    assert same.statistics["p_value"] == same.statistics["p_against"]
     assert same.statistics["level_per_stage"] == 0.1 and "90 % interval" in same.reason
     noisy = ex.paired(CTX, lambda s: (float(np.random.default_rng(s).normal()), 0.0), arms=("X", "Y"), metric="m",
                       direction="equal", margin=0.01, test="bootstrap", stages=(5,))
     assert noisy.verdict == "inconclusive" and noisy.counterexample is None
     assert noisy.reason.endswith("claim |X − Y| ≤ 0.01: undecided after the last stage; more seeds (a larger "
                                  "profile) needed")
-    assert noisy.statistics["test"] == "BCa bootstrap (paired t p-value)"
+    assert noisy.statistics["test"] == "BCa bootstrap" and noisy.statistics["p_value"] is None
+    assert "(BCa bootstrap); claim" in noisy.reason
 
 
 def test_staged_runs_compute_whole_stages_once() -> None:

@@ -99,3 +99,15 @@ def test_parse_overrides_validates_names_and_values():
         parse_overrides(c, ["b=x"])
     with pytest.raises(InvalidArgument, match="--set expects NAME=VALUE, got 'b'"):
         parse_overrides(c, ["b"])
+
+
+def test_a_control_run_keeps_the_set_values_its_own_parameters_do_not_fix_and_prints_them():
+    """``--controls --set``: each control runs with the overrides it does not set itself, and says so."""
+    from verifiers import collect
+
+    claim = collect().get("dbv2016/spherical-even")
+    runs = run_all(claim, budget=QUICK, seed=2, overrides={"eps": 1e-300, "map": "spherical"})
+    control = runs[1]
+    assert control.params["eps"] == 1e-300 and control.params["map"] == "taylor" and control.verdict == "refuted"
+    assert {e.reproduce for e in control.evidence} == {
+        "claims check dbv2016/spherical-even --control taylor --set eps=1e-300 --profile quick --seed 2"}
