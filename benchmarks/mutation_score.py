@@ -78,16 +78,20 @@ GROUPS: dict[str, Group] = {
                          _KILLS.format("nce"))),
     "pu2026-risk": Group(("claims/pu2026/risk.py", "claims/pu2026/risk_newton.py"),
                          ("tests/claims/test_pu2026_risk.py", "tests/claims/test_pu2026_risk_newton.py",
-                          "tests/claims/test_pu2026_calibration.py", _KILLS.format("risk"))),
+                          "tests/claims/test_pu2026_calibration.py", _KILLS.format("risk"),
+                          *_claims("pu2026", "calibration or consistency or population"))),
     "pu2026-ranking": Group(("claims/pu2026/ranking.py",),
                             ("tests/claims/test_pu2026_ranking.py", _KILLS.format("ranking"))),
     "pu2026-maps": Group(("claims/pu2026/maps.py", "claims/pu2026/output_layers.py"),
                          ("tests/claims/test_pu2026_maps.py", "tests/claims/test_pu2026_sparsemax_cost.py",
-                          _KILLS.format("maps"))),
+                          _KILLS.format("maps"),
+                          *_claims("pu2026", "complexity or sparsemax-cost or sop or sparse-ties or jacobian-sparsemax "
+                                             "or hard-negatives"))),
     "dbv2016-spherical": Group(("claims/dbv2016/spherical.py",),
                                ("tests/claims/test_dbv2016_spherical.py", _KILLS.format("spherical"))),
     "cs231n-losses": Group(("claims/cs231n/losses.py",),
-                           ("tests/claims/test_cs231n_extra.py", _KILLS.format("losses"))),
+                           ("tests/claims/test_cs231n_extra.py", "tests/claims/test_cs231n.py",
+                            _KILLS.format("losses"))),
 }
 TARGETS = tuple(t for g in GROUPS.values() for t in g.targets)
 
@@ -383,6 +387,20 @@ def _not_killed(data: dict[str, Any], group: str, only: list[str]) -> list[str]:
             for name, status in entry["statuses"].items() if status not in DETECTED]
 
 
+def keep_unrun(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """``new`` per-module results, where a mutant mutmut did not run this time ("not checked": a rerun of some
+    mutants) keeps its earlier status and diff (the test selection only ever grows, so a kill stays a kill)."""
+    merged = {}
+    for path, entry in new.items():
+        before = old.get(path, {"statuses": {}, "diffs": {}})
+        statuses = {n: before["statuses"].get(n, s) if s == "not checked" else s
+                    for n, s in entry["statuses"].items()}
+        diffs = {n: entry["diffs"].get(n) or before["diffs"].get(n, "") for n, s in statuses.items()
+                 if s not in DETECTED}
+        merged[path] = {**entry, "statuses": statuses, "diffs": diffs}
+    return merged
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--group", nargs="*", choices=sorted(GROUPS), help="target groups (default: all)")
@@ -412,7 +430,7 @@ def main() -> None:
             if args.survivors and not mutants:
                 continue
             result = run_group(name, args.only, args.children, args.scratch, mutants)
-            data.setdefault("modules", {}).update(result.pop("modules"))
+            data.setdefault("modules", {}).update(keep_unrun(data.get("modules", {}), result.pop("modules")))
             previous = data.setdefault("groups", {}).get(name, {})
             if mutants:  # a re-run of some mutants: the group's time includes it
                 result["wall_seconds"] += previous.get("wall_seconds", 0.0)

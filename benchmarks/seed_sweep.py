@@ -103,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     todo = tasks(args.seeds, args.controls, args.claims)
+    per_seed = len(todo) // args.seeds
     start = time.perf_counter()
     records: list[dict[str, Any]] = []
     with ProcessPoolExecutor(args.workers, mp_context=get_context("spawn"), initializer=_init_worker) as pool:
@@ -111,32 +112,43 @@ def main(argv: list[str] | None = None) -> int:
             if not record["passed"]:
                 print(f"FAIL {record['claim']}[{record['control'] or 'defaults'}] seed {record['seed']}: "
                       f"{record['verdict']}: {'; '.join(record['reasons'])}", flush=True)
-            if i % 100 == 0:
-                print(f"{i}/{len(todo)} runs, {time.perf_counter() - start:.0f} s", flush=True)
-    wall = time.perf_counter() - start
+            if i % per_seed == 0:  # runs are seed-major: every seed so far is complete, so save them
+                document = _document(records, i // per_seed, args, time.perf_counter() - start)
+                print(f"{i}/{len(todo)} runs, {document['wall_seconds']:.0f} s", flush=True)
+                if i < len(todo):
+                    _write(document, args.out, render=False)
+    _write(document, args.out, render=True)
+    print(f"true claims: {document['false_failures']} false failures in {document['true_claim_runs']} runs "
+          f"(rate {document['false_failure_rate']:.4g}); wall {document['wall_seconds']:.0f} s; written to {args.out}")
+    if document["control_runs"]:
+        print(f"negative controls: {document['control_misses']} not refuted in {document['control_runs']} runs")
+    return 1 if document["false_failures"] else 0
+
+
+def _document(records: list[dict[str, Any]], seeds: int, args: argparse.Namespace, wall: float) -> dict[str, Any]:
+    """The results document of the first ``seeds`` seeds (all complete)."""
     true_runs = [r for r in records if r["control"] is None]
     false_failures = [r for r in true_runs if not r["passed"]]
     control_runs = [r for r in records if r["control"] is not None]
-    document = {
+    return {
         "environment": {"python": sys.version.split()[0], "platform": platform.platform(),
                         "cpus": os.cpu_count(), "workers": args.workers,
                         "date": time.strftime("%Y-%m-%d %H:%M:%S")},
-        "profile": "quick", "seeds": args.seeds, "controls": args.controls, "wall_seconds": round(wall, 1),
+        "profile": "quick", "seeds": seeds, "controls": args.controls, "wall_seconds": round(wall, 1),
         "true_claim_runs": len(true_runs), "false_failures": len(false_failures),
         "false_failure_rate": len(false_failures) / len(true_runs) if true_runs else None,
         "control_runs": len(control_runs),
         "control_misses": sum(not r["passed"] for r in control_runs),
         "claims": summarize(records),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
-    regenerate_results_md()
-    print(f"true claims: {len(false_failures)} false failures in {len(true_runs)} runs "
-          f"(rate {document['false_failure_rate']:.4g}); wall {wall:.0f} s; written to {args.out}")
-    if control_runs:
-        print(f"negative controls: {document['control_misses']} not refuted in {len(control_runs)} runs")
-    return 1 if false_failures else 0
 
+
+def _write(document: dict[str, Any], out: Path, render: bool) -> None:
+    """Write the results file (after every complete seed, so an interrupted sweep keeps its seeds)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
+    if render:
+        regenerate_results_md()
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from hypothesis import HealthCheck, Phase, assume, given, settings, target
 from hypothesis import seed as hypothesis_seed
-from hypothesis.errors import FailedHealthCheck, Flaky, Unsatisfiable
+from hypothesis.errors import FailedHealthCheck, Flaky, FlakyStrategyDefinition, Unsatisfiable
 from hypothesis.strategies import SearchStrategy
 
 from verifiers.model import Context, Outcome, Resolution
@@ -92,6 +92,16 @@ def _no_local_constants() -> Iterator[None]:
         providers.CONSTANTS_CACHE.cache.clear()
 
 
+def _run(search: Callable[[], None]) -> None:
+    """Run a seeded Hypothesis search; if Hypothesis reports that a draw replayed differently
+    (``FlakyStrategyDefinition``, seen once in 3,550 sweep runs on a heavily loaded machine), run it once more."""
+    with _no_local_constants():
+        try:
+            search()
+        except FlakyStrategyDefinition:
+            search()
+
+
 def _settings(ctx: Context, examples: int | None = None, shrink: bool = True) -> settings:
     phases = [Phase.generate, Phase.target] + ([Phase.shrink] if shrink else [])
     return settings(max_examples=examples or ctx.budget.examples, database=None, deadline=None,
@@ -158,8 +168,7 @@ def forall(
             raise _Violation(x, verdict if isinstance(verdict, str) else f"{what} fails")
 
     try:
-        with _no_local_constants():
-            search()
+        _run(search)
     except _Violation as v:
         return Outcome(verdict="refuted", reason=f"counterexample (shrunk): {v.detail}",
                        statistics=dict(counts), counterexample={"example": _plain(v.example), "detail": v.detail},
@@ -220,8 +229,7 @@ def exists(
             raise _Violation(x, what)
 
     try:
-        with _no_local_constants():
-            search()
+        _run(search)
     except _Violation as v:
         return Outcome(verdict="supported", reason=f"found {what} (shrunk) after {counts['tried']} examples",
                        statistics={**counts, "witness": _plain(v.example)}, counterexample=None, figures=(),
@@ -271,8 +279,7 @@ def maximize(
         if local is not None and not early and len(seen) == min(probe, ctx.budget.examples):
             early.append(local([point for _, point in seen], ctx.budget.local_steps))
 
-    with _no_local_constants():
-        search()
+    _run(search)
     for corner in corners:
         explored.see(corner)
         value = float(objective(corner))
