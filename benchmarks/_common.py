@@ -223,9 +223,24 @@ def _sweep_md(d: dict[str, Any]) -> list[str]:
              f"{d['environment']['workers']} worker processes (spawn): **{d['false_failures']} false failures in "
              f"{d['true_claim_runs']:,} runs** ({len(d['claims'])} claims; `results/seed_sweep.json`, "
              f"{d['wall_seconds']:.0f} s)."]
+    failures = [(key, f) for key, entry in sorted(d["claims"].items()) for f in entry["failures"]]
+    if failures:
+        lines += ["", "The failures (claim, seed, what failed):", ""]
+        lines += [f"- `{key}` seed {f['seed']}: {f['verdict']}: {' '.join('; '.join(f['reasons']).split())[:200]}"
+                  for key, f in failures]
+        lines.append("")
+    rerun = _load("seed_sweep_rerun")
+    if rerun:
+        lines.append(f"After the fixes, the claims {', '.join(f'`{c}`' for c in sorted(rerun['claims']))} re-swept "
+                     f"over seeds 0..{rerun['seeds'] - 1}: **{rerun['false_failures']} false failures in "
+                     f"{rerun['true_claim_runs']:,} runs** (`results/seed_sweep_rerun.json`, "
+                     f"{rerun['wall_seconds']:.0f} s).")
+        lines.append("")
     controls = _load("seed_sweep_controls")
     if controls:
-        lines.append(f"With `--controls --seeds {controls['seeds']}`: {controls['false_failures']} false failures in "
+        claims = len({entry["claim"] for entry in controls["claims"].values()})
+        lines.append(f"An earlier run ({controls['environment']['date'][:10]}, the {claims} claims of then) with "
+                     f"`--controls --seeds {controls['seeds']}`: {controls['false_failures']} false failures in "
                      f"{controls['true_claim_runs']:,} claim runs and **{controls['control_misses']} negative controls "
                      f"left unrefuted in {controls['control_runs']:,} control runs** "
                      "(`results/seed_sweep_controls.json`).")

@@ -95,12 +95,15 @@ def rankmax(z: torch.Tensor, y: torch.Tensor, fraction: float | torch.Tensor) ->
     if bool(((fraction <= 0) | (fraction >= 1)).any()):
         raise ValueError(f"fraction must lie in (0, 1) (the admissible scales), got {fraction.tolist()!r}")
     z = z.to(torch.float64)
-    alpha = fraction * label_scale(z, y)
-    finite = torch.isfinite(alpha)
+    above = (z - z.gather(-1, y.reshape(-1, 1))).clamp_min(0.0).sum(-1, keepdim=True)  # 1 / α_y(z)
+    finite = above > 0
     centred = z - z.max(-1, keepdim=True).values  # Π(v + c1) = Π(v): centring only removes rounding
-    scaled = project_simplex(torch.where(finite, alpha, 1.0).unsqueeze(-1) * centred)
+    # α·centred = fraction·centred/above, without forming α (which overflows when the gap is subnormal); entries
+    # more than 1 below the top are outside the support, so clamping them at -2 leaves Π unchanged.
+    share = fraction.reshape(-1, 1) if fraction.dim() else fraction
+    v = (share * (centred / torch.where(finite, above, 1.0))).clamp_min(-2.0)
     top = (z == z.max(-1, keepdim=True).values).to(torch.float64)
-    return torch.where(finite.unsqueeze(-1), scaled, top / top.sum(-1, keepdim=True))
+    return torch.where(finite, project_simplex(v), top / top.sum(-1, keepdim=True))
 
 
 def scale(z: torch.Tensor, y: torch.Tensor, fraction: float | torch.Tensor) -> torch.Tensor:

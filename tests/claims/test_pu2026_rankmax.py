@@ -131,3 +131,11 @@ def test_rankmax_rejects_fractions_outside_the_admissible_interval(fraction: flo
     """α must stay strictly inside (0, α_y(z)): the fraction must lie in (0, 1)."""
     with pytest.raises(ValueError, match="fraction must lie in"):
         rankmax(torch.zeros(1, 3, dtype=torch.float64), torch.tensor([0]), fraction)
+
+
+def test_a_subnormal_gap_above_the_label_keeps_the_label_in_the_support() -> None:
+    """α_y(z) = 1/gap overflows for a subnormal gap; the projection is formed without α (found by the seed sweep)."""
+    z = torch.tensor([[2.2250738585e-313, 0.0], [1e-320, -5.0]], dtype=torch.float64)
+    p = rankmax(z, torch.tensor([1, 0]), 0.5)
+    assert torch.isfinite(p).all() and torch.allclose(p.sum(-1), torch.ones(2, dtype=torch.float64))
+    assert float(p[0, 1]) > 0 and torch.equal(p[1], torch.tensor([1.0, 0.0], dtype=torch.float64))

@@ -45,6 +45,11 @@ def test_uniform_logits_get_injected_ties() -> None:
     assert sum(_tied(s) for s in draws) >= len(draws) // 5
 
 
+def test_the_default_families_are_the_documented_ones() -> None:
+    """Every search draws from all six structured families unless a claim narrows them (the guide's promise)."""
+    assert strat.FAMILIES == ("uniform", "small-integers", "one-large", "ties", "near-one-hot", "log-magnitude")
+
+
 def test_the_ties_family_repeats_levels() -> None:
     """Default families include many-way ties of real levels (at most four levels)."""
     draws = _draws(strat.logits(8, 8))
