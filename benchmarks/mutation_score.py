@@ -59,8 +59,15 @@ class Group:
 
 
 def _claims(source: str, expression: str) -> tuple[str, ...]:
-    """The claim items of ``source`` selected by a ``-k`` expression."""
-    return (f"tests/claims/test_{source}.py", "-k", expression)
+    """The pytest items of the claims of ``source`` whose id contains a word of ``"a or b or ..."`` (each claim and
+    each of its negative controls), as node ids: a ``-k`` would also filter the group's other test files."""
+    from verifiers import collect
+
+    words = expression.split(" or ")
+    chosen = [c for c in collect().claims if c.id.startswith(f"{source}/") and any(w in c.id for w in words)]
+    test = f"tests/claims/test_{source}.py::test_{source}"
+    return tuple(f"{test}[{c.id}{f'[{name}]' if name else ''}]" for c in chosen
+                 for name in (None, *(nc.name for nc in c.negative_controls)))
 
 
 _VERIFIER_TESTS = ("tests/verifiers", *(f"--ignore=tests/verifiers/{name}" for name in _SLOW_VERIFIER_TESTS))
