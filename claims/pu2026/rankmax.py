@@ -63,13 +63,17 @@ def threshold(v: torch.Tensor) -> torch.Tensor:
     return excess.gather(-1, size - 1) / size
 
 
+def _excess(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    r""":math:`\sum_j(z_j-z_y)_+` per row (shape (B, 1)), the reciprocal of :math:`\alpha_y(z)`."""
+    return (z - z.gather(-1, y.reshape(-1, 1))).clamp_min(0.0).sum(-1, keepdim=True)
+
+
 def label_scale(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     r"""The supremum :math:`\alpha_y(z)=1/\sum_j(z_j-z_y)_+` of the admissible scales (``inf`` if the sum is 0).
 
     ``z`` has shape (B, n) and ``y`` (B,) (integer labels); the result has shape (B,).
     """
-    z = z.to(torch.float64)
-    above = (z - z.gather(-1, y.reshape(-1, 1))).clamp_min(0.0).sum(-1)
+    above = _excess(z.to(torch.float64), y).squeeze(-1)
     return torch.where(above > 0, 1.0 / above, torch.full_like(above, torch.inf))
 
 
@@ -95,7 +99,7 @@ def rankmax(z: torch.Tensor, y: torch.Tensor, fraction: float | torch.Tensor) ->
     if bool(((fraction <= 0) | (fraction >= 1)).any()):
         raise ValueError(f"fraction must lie in (0, 1) (the admissible scales), got {fraction.tolist()!r}")
     z = z.to(torch.float64)
-    above = (z - z.gather(-1, y.reshape(-1, 1))).clamp_min(0.0).sum(-1, keepdim=True)  # 1 / α_y(z)
+    above = _excess(z, y)  # 1 / α_y(z)
     finite = above > 0
     centred = z - z.max(-1, keepdim=True).values  # Π(v + c1) = Π(v): centring only removes rounding
     # α·centred = fraction·centred/above, without forming α (which overflows when the gap is subnormal); entries
